@@ -1,0 +1,74 @@
+// Everything a command needs, built once from the global flags: output, debug logging,
+// cancellation, and (lazily, so local commands never load the HTTP stack) the registry client.
+import type { RemoteRegistry } from '../store/remote/remote-registry.js';
+import { defaultCertsDirs } from '../transport/tls.js';
+import type { Credential } from '../transport/token.js';
+import type { CliIO } from './io.js';
+
+export interface GlobalOptions {
+  debug?: boolean;
+  config?: string;
+  insecureRegistry?: string[];
+  certsDir?: string[];
+}
+
+export class CliContext {
+  private remotePromise: Promise<RemoteRegistry> | undefined;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    readonly io: CliIO,
+    readonly globals: GlobalOptions,
+    readonly signal: AbortSignal,
+  ) {}
+
+  out(line: string): void {
+    this.io.stdout.write(line + '\n');
+  }
+
+  err(line: string): void {
+    this.io.stderr.write(line + '\n');
+  }
+
+  /** A warning is printed once per process, whatever asks for it. */
+  warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.err(`WARNING: ${message}`);
+  }
+
+  debug = (line: string): void => {
+    if (this.globals.debug) this.err(`DEBUG: ${line}`);
+  };
+
+  /** Credentials for a registry from config.json and its helpers (resolved lazily, once). */
+  private credentialResolver: ((registry: string) => Promise<Credential | undefined>) | undefined;
+
+  async credentials(registry: string): Promise<Credential | undefined> {
+    if (!this.credentialResolver) {
+      const { createCliCredentialResolver } = await import('./credentials.js');
+      this.credentialResolver = createCliCredentialResolver(this);
+    }
+    return this.credentialResolver(registry);
+  }
+
+  remote(): Promise<RemoteRegistry> {
+    this.remotePromise ??= (async () => {
+      const { RemoteRegistry } = await import('../store/remote/remote-registry.js');
+      const { loadDaemonSettings } = await import('../config/daemon-json.js');
+      const daemon = await loadDaemonSettings(this.io.env);
+      return new RemoteRegistry({
+        credentials: (registry) => this.credentials(registry),
+        insecureRegistries: [...(this.globals.insecureRegistry ?? []), ...daemon.insecureRegistries],
+        certsDirs: [...(this.globals.certsDir ?? []), ...defaultCertsDirs(this.io.env)],
+        debug: this.debug,
+        onRetry: (registry, info) => this.debug(`${registry}: retrying in ${Math.round(info.delayMs)} ms (${info.reason})`),
+      });
+    })();
+    return this.remotePromise;
+  }
+
+  async close(): Promise<void> {
+    if (this.remotePromise) await (await this.remotePromise).close();
+  }
+}

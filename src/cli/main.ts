@@ -1,0 +1,55 @@
+// CLI entry: runs the program, catches every error exactly once, prints it and returns the
+// exit code. Nothing below this file prints errors or exits.
+import { CommanderError } from 'commander';
+import { errorContextOf } from './command-error.js';
+import { CliContext, type GlobalOptions } from './context.js';
+import { describeError, EXIT } from './error-messages.js';
+import { processIO, type CliIO } from './io.js';
+import { buildProgram } from './program.js';
+
+export interface MainOptions {
+  io?: CliIO;
+  /** Cancels the run (the binary wires SIGINT to it). */
+  signal?: AbortSignal;
+}
+
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const io = options.io ?? processIO();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  const ownSignals = !options.io;
+  if (options.signal) options.signal.addEventListener('abort', onSigint, { once: true });
+  if (ownSignals) process.once('SIGINT', onSigint);
+
+  let ctx: CliContext | undefined;
+  const makeContext = (globals: GlobalOptions): CliContext => {
+    ctx ??= new CliContext(io, globals, controller.signal);
+    return ctx;
+  };
+  try {
+    await buildProgram(io, makeContext).parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version are "errors" under exitOverride; commander already printed them.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (controller.signal.aborted) {
+      io.stderr.write('Interrupted\n');
+      return EXIT.interrupted;
+    }
+    const described = describeError(err, errorContextOf(err));
+    io.stderr.write(`Error: ${described.message}\n`);
+    if (described.hint) io.stderr.write(`hint: ${described.hint}\n`);
+    if (ctx?.globals.debug && err instanceof Error) {
+      for (let cause = err.cause; cause; cause = (cause as Error).cause) {
+        io.stderr.write(`DEBUG: caused by: ${(cause as Error).message ?? String(cause)}\n`);
+      }
+    }
+    return described.exitCode;
+  } finally {
+    if (ownSignals) process.removeListener('SIGINT', onSigint);
+    await ctx?.close().catch(() => undefined);
+  }
+}

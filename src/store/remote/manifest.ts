@@ -1,0 +1,101 @@
+// Manifest GET/HEAD against a registry: exact bytes, capped size, digest verified.
+import { createHash } from 'node:crypto';
+import { DigestMismatchError, RegctlError } from '../../errors.js';
+import { MANIFEST_ACCEPT } from '../../oci/media-types.js';
+import type { Reference } from '../../reference/parse.js';
+import { readRegistryError } from '../../transport/registry-error.js';
+import { repositoryScope } from '../../transport/scope.js';
+import type { RemoteRegistry } from './remote-registry.js';
+
+/** distribution refuses manifests over 4 MiB; so do we, before reading more. */
+export const MANIFEST_LIMIT = 4 * 1024 * 1024;
+
+export interface ManifestResult {
+  /** The exact bytes the registry sent (their digest is the manifest's identity). */
+  bytes: Buffer;
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+export interface ManifestHead {
+  /** Undefined when the registry sent no Docker-Content-Digest. */
+  digest: string | undefined;
+  mediaType: string | undefined;
+  size: number | undefined;
+}
+
+function digestOf(algorithm: string, bytes: Buffer): string {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+}
+
+function manifestPath(ref: Reference): string {
+  return `/v2/${ref.repository}/manifests/${ref.identifier()}`;
+}
+
+export async function getManifest(
+  remote: RemoteRegistry,
+  ref: Reference,
+  opts: { signal?: AbortSignal; accept?: readonly string[] } = {},
+): Promise<ManifestResult> {
+  const res = await remote.transport(ref.registry).request({
+    method: 'GET',
+    path: manifestPath(ref),
+    scopes: [repositoryScope(ref.repository, ['pull'])],
+    headers: { accept: (opts.accept ?? MANIFEST_ACCEPT).join(', ') },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (res.status !== 200) throw await readRegistryError(res, 'GET', res.url);
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > MANIFEST_LIMIT) {
+    await res.dump();
+    throw new RegctlError('REGCTL_TOO_LARGE', `manifest for ${ref.familiar()} is ${declared} bytes, over the ${MANIFEST_LIMIT}-byte limit`);
+  }
+  const bytes = await res.bytes(MANIFEST_LIMIT).catch((err: unknown) => {
+    throw new RegctlError('REGCTL_TOO_LARGE', `manifest for ${ref.familiar()} exceeds the ${MANIFEST_LIMIT}-byte limit`, { cause: err });
+  });
+  // A pinned reference must get exactly the bytes it names; a tag is checked against the
+  // digest the registry claims, so a corrupted response never passes silently.
+  const expected = ref.digest ?? res.headers.get('docker-content-digest');
+  const algorithm = expected?.split(':')[0] ?? 'sha256';
+  const actual = digestOf(['sha256', 'sha384', 'sha512'].includes(algorithm) ? algorithm : 'sha256', bytes);
+  if (expected && expected !== actual && ['sha256', 'sha384', 'sha512'].includes(algorithm)) {
+    throw new DigestMismatchError(expected, actual, `manifest ${ref.familiar()}`);
+  }
+  const mediaType = mediaTypeOf(bytes, res.headers.get('content-type'));
+  return { bytes, mediaType, digest: ref.digest ?? actual, size: bytes.length };
+}
+
+/** The body's own mediaType wins over Content-Type (registries often send text/plain or json). */
+function mediaTypeOf(bytes: Buffer, contentType: string | undefined): string {
+  try {
+    const mt = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
+    if (typeof mt === 'string' && mt) return mt;
+  } catch {
+    // parseManifest reports invalid JSON where the body is used.
+  }
+  return (contentType ?? '').split(';')[0]?.trim() ?? '';
+}
+
+/** HEAD: the digest without a pull counted against Docker Hub's quota. */
+export async function headManifest(
+  remote: RemoteRegistry,
+  ref: Reference,
+  opts: { signal?: AbortSignal; accept?: readonly string[] } = {},
+): Promise<ManifestHead> {
+  const res = await remote.transport(ref.registry).request({
+    method: 'HEAD',
+    path: manifestPath(ref),
+    scopes: [repositoryScope(ref.repository, ['pull'])],
+    headers: { accept: (opts.accept ?? MANIFEST_ACCEPT).join(', ') },
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (res.status !== 200) throw await readRegistryError(res, 'HEAD', res.url);
+  await res.dump();
+  const len = res.headers.get('content-length');
+  return {
+    digest: res.headers.get('docker-content-digest'),
+    mediaType: res.headers.get('content-type')?.split(';')[0]?.trim(),
+    size: len === undefined ? undefined : Number(len),
+  };
+}

@@ -1,0 +1,175 @@
+// The HTTP seam: the only module that talks to the HTTP stack (undici). Everything
+// above it sees HttpRequest/HttpResponse, so the stack can be swapped in one file
+// (issue 8 measures node:http against undici behind this same interface).
+import { Readable } from 'node:stream';
+import { EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
+import { RegctlError } from '../errors.js';
+import { redactUrl } from '../util/redact.js';
+import type { TlsOptions } from './tls.js';
+
+export type HttpBody = string | Uint8Array | Readable | AsyncIterable<Uint8Array>;
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: HttpBody;
+  signal?: AbortSignal;
+  /** TLS settings for this origin (certs.d CAs, client pair, insecure). */
+  tls?: TlsOptions;
+  /** Time to wait for the response headers; default 30 s. */
+  headersTimeoutMs?: number;
+  /** Longest silence while the body streams; default 60 s. */
+  bodyTimeoutMs?: number;
+}
+
+export interface HttpHeaders {
+  get(name: string): string | undefined;
+  getAll(name: string): string[];
+  /** Lower-cased names to values, for debug output (already safe: response headers carry no credentials we sent). */
+  entries(): [string, string][];
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  url: string;
+  headers: HttpHeaders;
+  /** The body as a byte stream; consume it or call dump(). */
+  body: Readable;
+  text(limitBytes?: number): Promise<string>;
+  bytes(limitBytes?: number): Promise<Buffer>;
+  dump(): Promise<void>;
+}
+
+export interface HttpClient {
+  send(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content',
+  301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 416: 'Range Not Satisfiable',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? '';
+}
+
+class UndiciHeaders implements HttpHeaders {
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
+  get(name: string): string | undefined {
+    const v = this.raw[name.toLowerCase()];
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+  getAll(name: string): string[] {
+    const v = this.raw[name.toLowerCase()];
+    if (v === undefined) return [];
+    return Array.isArray(v) ? v : [v];
+  }
+  entries(): [string, string][] {
+    return Object.entries(this.raw).flatMap(([k, v]) =>
+      v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]),
+    );
+  }
+}
+
+/** Reads at most `limit` bytes of a stream, then throws (the caller decides what "too large" means). */
+export async function readLimited(body: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    total += buf.length;
+    if (total > limit) {
+      body.destroy();
+      throw new RegctlError('REGCTL_TOO_LARGE', `response body exceeds the limit of ${limit} bytes`);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function tlsKey(tls: TlsOptions | undefined): string {
+  if (!tls) return 'default';
+  return JSON.stringify([tls.insecureSkipVerify ?? false, tls.ca ?? null, tls.cert ?? null, tls.key ?? null]);
+}
+
+/** undici-backed client. One dispatcher per distinct TLS profile; proxies from the environment. */
+export class UndiciHttpClient implements HttpClient {
+  private readonly dispatchers = new Map<string, Dispatcher>();
+
+  private dispatcherFor(tls: TlsOptions | undefined): Dispatcher {
+    const key = tlsKey(tls);
+    let d = this.dispatchers.get(key);
+    if (!d) {
+      const connect = {
+        ...(tls?.ca ? { ca: tls.ca } : {}),
+        ...(tls?.cert ? { cert: tls.cert } : {}),
+        ...(tls?.key ? { key: tls.key } : {}),
+        rejectUnauthorized: !(tls?.insecureSkipVerify ?? false),
+      };
+      // EnvHttpProxyAgent reads HTTP(S)_PROXY / NO_PROXY; `connect` applies to direct
+      // connections, `requestTls` to TLS tunnelled through a proxy.
+      d = new EnvHttpProxyAgent({ connect, requestTls: connect, keepAliveTimeout: 10_000 });
+      this.dispatchers.set(key, d);
+    }
+    return d;
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const res = await undiciRequest(req.url, {
+      method: req.method as Dispatcher.HttpMethod,
+      headers: req.headers ?? {},
+      body: req.body as Dispatcher.DispatchOptions['body'],
+      signal: req.signal,
+      dispatcher: this.dispatcherFor(req.tls),
+      headersTimeout: req.headersTimeoutMs ?? 30_000,
+      bodyTimeout: req.bodyTimeoutMs ?? 60_000,
+    }).catch((err: unknown) => {
+      throw networkError(err, req);
+    });
+    const body = res.body as unknown as Readable;
+    return {
+      status: res.statusCode,
+      statusText: statusText(res.statusCode),
+      url: req.url,
+      headers: new UndiciHeaders(res.headers),
+      body,
+      bytes: (limit = Number.MAX_SAFE_INTEGER) => readLimited(body, limit),
+      text: async (limit = Number.MAX_SAFE_INTEGER) => (await readLimited(body, limit)).toString('utf8'),
+      dump: async () => {
+        await res.body.dump().catch(() => undefined);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.dispatchers.values()].map((d) => d.close().catch(() => undefined)));
+    this.dispatchers.clear();
+  }
+}
+
+const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH)/;
+
+/** Wraps a low-level failure into a typed error that keeps the errno/undici code for --debug. */
+export function networkError(err: unknown, req: Pick<HttpRequest, 'method' | 'url' | 'signal'>): RegctlError {
+  if (req.signal?.aborted) {
+    return new RegctlError('REGCTL_ABORTED', 'operation aborted', { cause: err });
+  }
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  const detail = (e?.cause?.message ?? e?.message ?? String(err)).split('\n')[0];
+  const where = `${req.method} ${redactUrl(req.url)}`;
+  if (TLS_CODES.test(code) || /certificate|SSL routines|wrong version number/i.test(detail ?? '')) {
+    return Object.assign(new RegctlError('REGCTL_TLS', `${where}: TLS error: ${detail}`, { cause: err }), { errno: code });
+  }
+  if (/TIMEOUT/.test(code)) {
+    return Object.assign(new RegctlError('REGCTL_TIMEOUT', `${where}: timed out (${code})`, { cause: err }), { errno: code });
+  }
+  return Object.assign(new RegctlError('REGCTL_NETWORK', `${where}: ${detail}${code && !detail?.includes(code) ? ` (${code})` : ''}`, { cause: err }), { errno: code });
+}
