@@ -103,7 +103,11 @@ function tlsKey(tls: TlsOptions | undefined): string {
 export class UndiciHttpClient implements HttpClient {
   private readonly dispatchers = new Map<string, Dispatcher>();
 
+  /** `dispatcher` replaces the network for every request (undici's MockAgent in tests). */
+  constructor(private readonly opts: { dispatcher?: Dispatcher } = {}) {}
+
   private dispatcherFor(tls: TlsOptions | undefined): Dispatcher {
+    if (this.opts.dispatcher) return this.opts.dispatcher;
     const key = tlsKey(tls);
     let d = this.dispatchers.get(key);
     if (!d) {

@@ -1,0 +1,174 @@
+// Which store answers for a registry, exactly as docker decides (GetCredentialsStore):
+// credHelpers[key] beats credsStore beats the inline `auths` of config.json; DOCKER_AUTH_CONFIG
+// overlays all of them; ~/.dockercfg is read only when config.json has nothing for the registry.
+import { isRegctlError } from '../../errors.js';
+import { ConfigFile } from '../config-file.js';
+import { configDir, configFilePath, legacyConfigFilePath } from '../paths.js';
+import { parseEnvAuthConfig } from './env-auth-config.js';
+import { FileStore, findAuthEntry } from './file-store.js';
+import type { HelperOptions } from './helper-process.js';
+import { HelperStore } from './helper-store.js';
+import { credentialKey, sameRegistry } from './keys.js';
+import { loadLegacyDockercfg } from './legacy-dockercfg.js';
+import type { AuthConfig, CredentialStore } from './types.js';
+
+export interface CredentialResolverOptions {
+  /** `--config DIR`. */
+  configDirFlag?: string | undefined;
+  /** Environment for DOCKER_CONFIG, DOCKER_AUTH_CONFIG and HOME (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  homedir?: string | undefined;
+  /** Environment of helper processes (default: `env`). */
+  helperEnv?: NodeJS.ProcessEnv;
+  helperTimeoutMs?: number;
+  onHelperStderr?: (text: string) => void;
+  /** Non-fatal problems (a broken helper, an unreadable ~/.dockercfg); each is reported once. */
+  onWarning?: (message: string) => void;
+}
+
+/** Where a registry's credentials are configured to live. */
+export interface HelperSelection {
+  /** Helper suffix ('pass' for docker-credential-pass). */
+  name: string;
+  /** 'credHelpers["quay.io"]' or 'credsStore': the config.json setting that chose it. */
+  setting: string;
+}
+
+export class CredentialResolver {
+  readonly config: ConfigFile;
+  /** True when DOCKER_AUTH_CONFIG is set; the CLI warns once that it takes precedence. */
+  readonly usesEnvAuthConfig: boolean;
+  readonly #envAuths: Map<string, AuthConfig> | undefined;
+  readonly #options: CredentialResolverOptions;
+  readonly #fileStore: FileStore;
+  readonly #helperStores = new Map<string, HelperStore>();
+  readonly #resolved = new Map<string, Promise<AuthConfig | undefined>>();
+  readonly #warned = new Set<string>();
+  #legacy: Promise<Map<string, AuthConfig> | undefined> | undefined;
+
+  /** Throws ConfigError when DOCKER_AUTH_CONFIG is invalid. */
+  constructor(config: ConfigFile, options: CredentialResolverOptions = {}) {
+    this.config = config;
+    this.#options = options;
+    this.#envAuths = parseEnvAuthConfig(options.env ?? process.env);
+    this.usesEnvAuthConfig = this.#envAuths !== undefined;
+    this.#fileStore = new FileStore(config);
+  }
+
+  /** Loads config.json from --config / $DOCKER_CONFIG / ~/.docker. Throws ConfigError if it is unusable. */
+  static async create(options: CredentialResolverOptions = {}): Promise<CredentialResolver> {
+    const file = configFilePath(configDir(options));
+    return new CredentialResolver(await ConfigFile.load(file), options);
+  }
+
+  /** The helper configured for a registry, or undefined for the inline `auths` store. */
+  helperFor(registry: string): HelperSelection | undefined {
+    const key = credentialKey(registry);
+    const helpers = this.config.credHelpers;
+    // docker looks up the exact key only; other spellings of the same host ("docker.io",
+    // "https://quay.io") are accepted too, because that is plainly what their author meant.
+    const configured = Object.hasOwn(helpers, key) ? key : Object.keys(helpers).find((k) => sameRegistry(k, key));
+    if (configured !== undefined) {
+      // An empty helper opts the registry out of credsStore (docker does the same).
+      const name = helpers[configured];
+      return name ? { name, setting: `credHelpers[${JSON.stringify(configured)}]` } : undefined;
+    }
+    const store = this.config.credsStore;
+    return store ? { name: store, setting: 'credsStore' } : undefined;
+  }
+
+  /** The store `login` writes to and `logout` erases from (DOCKER_AUTH_CONFIG is read-only). */
+  storeFor(registry: string): CredentialStore {
+    const selection = this.helperFor(registry);
+    const store = selection ? this.#helperStore(selection.name) : this.#fileStore;
+    return {
+      kind: store.kind,
+      description: store.description,
+      get: (key) => store.get(key),
+      getAll: () => store.getAll(),
+      // A write makes earlier answers stale.
+      store: async (key, auth) => {
+        this.#resolved.clear();
+        await store.store(key, auth);
+      },
+      erase: async (key) => {
+        this.#resolved.clear();
+        await store.erase(key);
+      },
+    };
+  }
+
+  /**
+   * Credentials for a registry, or undefined for anonymous access. Lazy and memoised: at most one
+   * helper call per registry. A missing or failing helper is a warning, never an error, so that
+   * public images keep working; an unusable config.json still throws.
+   */
+  resolve(registry: string): Promise<AuthConfig | undefined> {
+    const key = credentialKey(registry);
+    let pending = this.#resolved.get(key);
+    if (!pending) {
+      pending = this.#lookup(key);
+      this.#resolved.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #lookup(key: string): Promise<AuthConfig | undefined> {
+    const fromEnv = findIn(this.#envAuths, key);
+    if (fromEnv) return fromEnv;
+    let auth: AuthConfig | undefined;
+    const selection = this.helperFor(key);
+    if (selection) {
+      try {
+        auth = await this.#helperStore(selection.name).get(key);
+      } catch (err) {
+        if (!isRegctlError(err) || err.code !== 'REGCTL_CRED_HELPER') throw err;
+        const program = this.#helperStore(selection.name).description;
+        this.#warn(
+          `${program}:${key}`,
+          `cannot get credentials for ${key} from ${program} (${selection.setting} in ${this.config.path}): ${err.message}; continuing without credentials`,
+        );
+      }
+    } else {
+      auth = await this.#fileStore.get(key);
+    }
+    if (auth || findAuthEntry(this.config, key)) return auth;
+    return findIn(await this.#legacyAuths(), key);
+  }
+
+  #helperStore(name: string): HelperStore {
+    let store = this.#helperStores.get(name);
+    if (!store) {
+      const options: HelperOptions = { env: this.#options.helperEnv ?? this.#options.env ?? process.env };
+      if (this.#options.helperTimeoutMs !== undefined) options.timeoutMs = this.#options.helperTimeoutMs;
+      if (this.#options.onHelperStderr) options.onStderr = this.#options.onHelperStderr;
+      store = new HelperStore(name, this.config, options);
+      this.#helperStores.set(name, store);
+    }
+    return store;
+  }
+
+  /** ~/.dockercfg, read at most once and only when needed; a broken one is a warning. */
+  #legacyAuths(): Promise<Map<string, AuthConfig> | undefined> {
+    this.#legacy ??= loadLegacyDockercfg(legacyConfigFilePath(this.#options)).catch((err: unknown) => {
+      this.#warn('dockercfg', `ignoring legacy credentials: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    return this.#legacy;
+  }
+
+  #warn(id: string, message: string): void {
+    if (this.#warned.has(id)) return;
+    this.#warned.add(id);
+    this.#options.onWarning?.(message);
+  }
+}
+
+/** Exact key first, then any key naming the same registry. */
+function findIn(auths: Map<string, AuthConfig> | undefined, key: string): AuthConfig | undefined {
+  if (!auths) return undefined;
+  const exact = auths.get(key);
+  if (exact) return exact;
+  for (const [candidate, auth] of auths) if (sameRegistry(candidate, key)) return auth;
+  return undefined;
+}
