@@ -7,7 +7,7 @@ export type { FileLockOptions } from './file-lock.js';
 export type { AuthConfig, CredentialStore, CredentialStoreKind } from './credentials/types.js';
 export { DOCKER_HUB_KEY, convertToHostname, credentialKey, isDockerHub, keyVariants, sameRegistry } from './credentials/keys.js';
 export { decodeAuth, encodeAuth } from './credentials/auth-encoding.js';
-export { FileStore } from './credentials/file-store.js';
+export { FileStore, findAuthEntry, removeAuthEntries } from './credentials/file-store.js';
 export { HelperStore } from './credentials/helper-store.js';
 export {
   CredentialHelperClient,

@@ -29,9 +29,10 @@ export class HelperStore implements CredentialStore {
     const serverAddress = credentialKey(key);
     const found = await this.client.get(serverAddress);
     if (!found) return undefined;
-    return found.username === TOKEN_USERNAME
-      ? { identityToken: found.secret, serverAddress }
-      : { username: found.username, password: found.secret, serverAddress };
+    if (found.username === TOKEN_USERNAME) return { identityToken: found.secret, serverAddress };
+    const auth: AuthConfig = { username: found.username, serverAddress };
+    if (found.secret) auth.password = found.secret;
+    return auth;
   }
 
   async getAll(): Promise<Record<string, AuthConfig>> {
@@ -50,12 +51,26 @@ export class HelperStore implements CredentialStore {
     const [username, secret] = auth.identityToken
       ? [TOKEN_USERNAME, auth.identityToken]
       : [auth.username ?? '', auth.password ?? ''];
+    await this.#dropOtherUser(canonical, username);
     await this.client.store(canonical, username, secret);
     await this.config.update((config) => {
       const previous = findAuthEntry(config, canonical)?.entry;
       removeAuthEntries(config, canonical);
       config.setAuthEntry(canonical, nonSecretFields(previous));
     });
+  }
+
+  /**
+   * docker-credential-pass keeps one file per user name and `get` returns the first one, so a
+   * login as another user would silently keep answering with the old account. Erasing first
+   * (one cheap `list`, plus `erase` only when the user changes) makes the new login win.
+   */
+  async #dropOtherUser(key: string, username: string): Promise<void> {
+    const listed = await this.client.list().catch((err: unknown) => {
+      if (isMissingHelper(err)) throw err;
+      return undefined; // helpers without `list` overwrite by key anyway
+    });
+    if (listed && Object.hasOwn(listed, key) && listed[key] !== username) await this.client.erase(key);
   }
 
   /**

@@ -99,6 +99,26 @@ export class CredentialResolver {
   }
 
   /**
+   * Every key regctl or docker logged in to (for `logout --all`): config.json `auths` (secrets and
+   * helper markers), `credHelpers` keys, and what the credsStore helper lists. One `list` call at
+   * most; a failing helper is a warning.
+   */
+  async listKeys(): Promise<string[]> {
+    const keys = new Set([...Object.keys(this.config.auths), ...Object.keys(this.config.credHelpers)]);
+    const store = this.config.credsStore;
+    if (store) {
+      const helper = this.#helperStore(store);
+      try {
+        for (const key of Object.keys(await helper.client.list())) keys.add(key);
+      } catch (err) {
+        if (!isRegctlError(err) || err.code !== 'REGCTL_CRED_HELPER') throw err;
+        this.#warn(`${helper.description}:list`, `cannot list credentials in ${helper.description} (credsStore in ${this.config.path}): ${err.message}`);
+      }
+    }
+    return [...keys];
+  }
+
+  /**
    * Credentials for a registry, or undefined for anonymous access. Lazy and memoised: at most one
    * helper call per registry. A missing or failing helper is a warning, never an error, so that
    * public images keep working; an unusable config.json still throws.
