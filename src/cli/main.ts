@@ -27,7 +27,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return ctx;
   };
   try {
-    await buildProgram(io, makeContext).parseAsync(argv, { from: 'user' });
+    // `regctl -v` prints the version like `docker -v`; after a command, -v means --verbose.
+    const args = argv[0] === '-v' ? ['--version', ...argv.slice(1)] : argv;
+    await buildProgram(io, makeContext).parseAsync(args, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -17,7 +17,7 @@ export function buildProgram(io: CliIO, makeContext: ContextFactory): Command {
   const program = new Command('regctl');
   program
     .description('Daemonless, Docker-compatible registry client: login, pull, push, tag, search and more, without a Docker daemon.')
-    .version(`regctl version ${VERSION}`, '-v, --version', 'print the version and exit')
+    .version(`regctl version ${VERSION}`, '--version', 'print the version and exit (also -v before any command)')
     .option('--debug', 'print every registry request (secrets redacted) on stderr')
     .option('--config <dir>', 'location of the client config files (default $DOCKER_CONFIG or ~/.docker)')
     .addOption(new Option('--insecure-registry <host>', 'allow plain HTTP / unverified TLS for HOST[:PORT] or a CIDR (repeatable)').argParser(collect))

@@ -46,12 +46,13 @@ Examples:
           Ref: r.toString(),
           Descriptor: { mediaType: m.mediaType, digest: m.digest, size: m.size, ...(platform ? { platform } : {}) },
           Raw: m.bytes.toString('base64'),
-          [json.mediaType === 'application/vnd.docker.distribution.manifest.v2+json' || (json.config && !json.mediaType?.toString().includes('oci')) ? 'SchemaV2Manifest' : 'OCIManifest']: json,
+          // docker names the parsed copy by manifest flavour.
+          [m.mediaType.includes('docker.distribution') ? 'SchemaV2Manifest' : 'OCIManifest']: json,
         });
         if (result.children) {
           ctx.out(JSON.stringify(result.children.map((c) => describe(c.ref, c.manifest, c.json, c.platform)), null, '\t'));
         } else {
-          ctx.out(JSON.stringify(describe(result.ref, result.manifest, result.json), null, '\t'));
+          ctx.out(JSON.stringify(describe(result.ref, result.manifest, result.json, result.platform), null, '\t'));
         }
       });
     });

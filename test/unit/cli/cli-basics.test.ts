@@ -3,9 +3,9 @@ import { VERSION } from '../../../src/cli/version.js';
 import { runCli } from '../../helpers/run-cli.js';
 
 describe('regctl CLI basics', () => {
-  it('prints the version', async () => {
-    const r = await runCli(['--version']);
-    expect(r).toMatchObject({ code: 0, stdout: `regctl version ${VERSION}\n` });
+  it('prints the version with --version or a leading -v', async () => {
+    expect(await runCli(['--version'])).toMatchObject({ code: 0, stdout: `regctl version ${VERSION}\n` });
+    expect(await runCli(['-v'])).toMatchObject({ code: 0, stdout: `regctl version ${VERSION}\n` });
   });
 
   it('lists the commands and exit codes in --help', async () => {
