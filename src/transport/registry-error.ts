@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { RegctlError, type RegctlErrorCode } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import { findChallenge, parseChallenges } from './challenge.js';
+import { parseRateLimit, type RateLimit } from './rate-limit.js';
 import { isRetryableStatus, parseRetryAfter } from './retry.js';
 
 /** Anything with a fetch-like `get`: undici/fetch Headers, or a test double. */
@@ -12,20 +13,14 @@ export interface HeaderGetter {
   get(name: string): string | null | undefined;
 }
 
+export type { RateLimit };
+export { parseRateLimit };
+
 export interface RegistryErrorEntry {
   /** Spec codes such as MANIFEST_UNKNOWN, DENIED, TOOMANYREQUESTS; 'UNKNOWN' for a text body. */
   code: string;
   message: string;
   detail?: unknown;
-}
-
-export interface RateLimit {
-  limit?: number;
-  remaining?: number;
-  /** Seconds until the window resets, from `ratelimit-reset`. */
-  reset?: number;
-  /** Window length in seconds, from the `;w=` parameter (Docker Hub: 21600). */
-  windowSeconds?: number;
 }
 
 export interface RegistryErrorInit {
@@ -134,34 +129,6 @@ export class RegistryError extends RegctlError {
     this.rateLimit = init.rateLimit;
     this.challengeError = init.challengeError;
   }
-}
-
-/** `100;w=21600` -> { value: 100, window: 21600 }. */
-function parseRateLimitValue(v: string | null | undefined): { value?: number; window?: number } {
-  if (!v) return {};
-  const [head, ...params] = v.split(';');
-  const out: { value?: number; window?: number } = {};
-  const n = Number(head!.trim());
-  if (head!.trim() !== '' && Number.isFinite(n)) out.value = n;
-  for (const p of params) {
-    const m = /^\s*w\s*=\s*(\d+)\s*$/i.exec(p);
-    if (m) out.window = Number(m[1]);
-  }
-  return out;
-}
-
-/** Docker Hub's quota headers; undefined when the response has none. */
-export function parseRateLimit(headers: HeaderGetter): RateLimit | undefined {
-  const limit = parseRateLimitValue(headers.get('ratelimit-limit'));
-  const remaining = parseRateLimitValue(headers.get('ratelimit-remaining'));
-  const reset = parseRateLimitValue(headers.get('ratelimit-reset'));
-  const rl: RateLimit = {};
-  if (limit.value !== undefined) rl.limit = limit.value;
-  if (remaining.value !== undefined) rl.remaining = remaining.value;
-  if (reset.value !== undefined) rl.reset = reset.value;
-  const windowSeconds = limit.window ?? remaining.window;
-  if (windowSeconds !== undefined) rl.windowSeconds = windowSeconds;
-  return Object.keys(rl).length > 0 ? rl : undefined;
 }
 
 function toEntry(raw: unknown): RegistryErrorEntry | undefined {
