@@ -1,5 +1,6 @@
 // Everything a command needs, built once from the global flags: output, debug logging,
 // cancellation, and (lazily, so local commands never load the HTTP stack) the registry client.
+import type { LayoutStore } from '../store/layout/layout-store.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { defaultCertsDirs } from '../transport/tls.js';
 import type { Credential } from '../transport/token.js';
@@ -10,6 +11,7 @@ export interface GlobalOptions {
   config?: string;
   insecureRegistry?: string[];
   certsDir?: string[];
+  store?: string;
 }
 
 export class CliContext {
@@ -50,6 +52,18 @@ export class CliContext {
       this.credentialResolver = createCliCredentialResolver(this);
     }
     return this.credentialResolver(registry);
+  }
+
+  private storePromise: Promise<LayoutStore> | undefined;
+
+  /** The local OCI layout store (created on first use). */
+  store(opts: { create?: boolean } = {}): Promise<LayoutStore> {
+    this.storePromise ??= (async () => {
+      const { defaultStorePath } = await import('../store/store-path.js');
+      const { LayoutStore } = await import('../store/layout/layout-store.js');
+      return LayoutStore.open(defaultStorePath({ flag: this.globals.store, env: this.io.env }), { create: opts.create ?? true });
+    })();
+    return this.storePromise;
   }
 
   remote(): Promise<RemoteRegistry> {

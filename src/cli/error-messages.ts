@@ -1,5 +1,6 @@
 // The one place that turns any error into what the user sees: a one-line message (docker's
 // wording where docker has one), an optional hint line, and the exit code (README "Exit codes").
+import { STATUS_CODES } from 'node:http';
 import { isRegctlError, type RegctlErrorCode } from '../errors.js';
 
 export const EXIT = {
@@ -58,6 +59,8 @@ interface ErrorShape {
   message: string;
   hint?: string;
   status?: number;
+  /** Request URL of a registry error (already redacted). */
+  url?: string;
   errors?: { code: string; message: string }[];
   retryAfterMs?: number;
   rateLimit?: { limit?: number | string; remaining?: number | string; reset?: number | string };
@@ -74,9 +77,23 @@ function rateLimitHint(e: ErrorShape): string {
   return `${after}${quota}, or log in to raise the limit: regctl login`;
 }
 
+/**
+ * Refused credentials at login. docker's text when the registry itself said no (Basic auth):
+ * "login attempt to URL failed with status: 401 Unauthorized"; a token server's own message otherwise.
+ */
+function describeLoginFailure(e: ErrorShape, ctx: ErrorContext): { message: string; hint: string } {
+  const message =
+    e.status !== undefined && e.url ? `login attempt to ${e.url} failed with status: ${`${e.status} ${STATUS_CODES[e.status] ?? ''}`.trim()}` : e.message;
+  const registry = ctx.registry ?? 'docker.io';
+  const secret =
+    registry === 'ghcr.io' ? 'a personal access token (GitHub passwords are not accepted)' : registry === 'docker.io' ? 'password or personal access token' : 'password';
+  return { message, hint: `check the user name and ${secret} for ${registry}; nothing was saved` };
+}
+
 /** Registry errors in the context of an action, following docker's texts. */
 function describeRegistry(e: ErrorShape, ctx: ErrorContext): { message: string; hint?: string } {
   const action = ctx.action ?? 'other';
+  if (action === 'login' && (e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED')) return describeLoginFailure(e, ctx);
   if (e.code === 'REGCTL_NOT_FOUND' && ctx.ref) {
     if (action === 'manifest-inspect') return { message: `no such manifest: ${ctx.ref}` };
     if (action === 'pull') {

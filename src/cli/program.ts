@@ -3,7 +3,10 @@
 import { Command, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
+import { registerLogin } from './commands/login.js';
+import { registerLogout } from './commands/logout.js';
 import { registerManifest } from './commands/manifest.js';
+import { registerPull } from './commands/pull.js';
 import { registerTags } from './commands/tags.js';
 import { VERSION } from './version.js';
 
@@ -21,6 +24,7 @@ export function buildProgram(io: CliIO, makeContext: ContextFactory): Command {
     .option('--debug', 'print every registry request (secrets redacted) on stderr')
     .option('--config <dir>', 'location of the client config files (default $DOCKER_CONFIG or ~/.docker)')
     .addOption(new Option('--insecure-registry <host>', 'allow plain HTTP / unverified TLS for HOST[:PORT] or a CIDR (repeatable)').argParser(collect))
+    .option('--store <dir>', 'local image store, an OCI layout (default $REGCTL_STORE, else $XDG_DATA_HOME/regctl)')
     .addOption(new Option('--certs-dir <dir>', 'extra certs.d directory holding HOST[:PORT]/ca.crt, client.cert, client.key (repeatable)').argParser(collect))
     .helpCommand(true)
     .showSuggestionAfterError(true)
@@ -33,6 +37,7 @@ export function buildProgram(io: CliIO, makeContext: ContextFactory): Command {
       'after',
       `
 Examples:
+  echo "$TOKEN" | regctl login ghcr.io -u octocat --password-stdin
   regctl manifest inspect busybox
   regctl tags quay.io/prometheus/node-exporter
   regctl --debug manifest inspect --verbose localhost:5000/app:1.0
@@ -42,8 +47,11 @@ Exit codes: 0 ok, 1 failure, 2 usage or invalid reference, 3 authentication/auth
     );
 
   const context = (cmd: Command): CliContext => makeContext(cmd.optsWithGlobals<GlobalOptions>());
+  registerLogin(program, context);
+  registerLogout(program, context);
   registerManifest(program, context);
   registerTags(program, context);
+  registerPull(program, context);
 
   // Subcommands share the same output routing and error handling as the root.
   for (const cmd of program.commands) applyOutput(cmd, io);

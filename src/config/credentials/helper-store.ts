@@ -7,17 +7,21 @@ import { CredentialHelperClient, isMissingHelper, TOKEN_USERNAME, type HelperOpt
 import { credentialKey, sameRegistry } from './keys.js';
 import type { AuthConfig, CredentialStore } from './types.js';
 
+/** What the store needs from a helper: the spawned program, or the in-process keyring (keyring-client.ts). */
+export type HelperClient = Pick<CredentialHelperClient, 'program' | 'get' | 'store' | 'erase' | 'list'>;
+
 export class HelperStore implements CredentialStore {
   readonly kind = 'helper';
-  readonly client: CredentialHelperClient;
+  readonly client: HelperClient;
 
   constructor(
     /** The suffix as written in config.json ('pass', 'ecr-login'). */
     readonly name: string,
     readonly config: ConfigFile,
     options: HelperOptions = {},
+    client?: HelperClient,
   ) {
-    this.client = new CredentialHelperClient(name, options);
+    this.client = client ?? new CredentialHelperClient(name, options);
   }
 
   get description(): string {

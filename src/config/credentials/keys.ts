@@ -2,11 +2,14 @@
 // other registry under host[:port]. Older docker versions and other tools wrote URL-shaped keys
 // ('https://host', 'http://host/v1/'), which must still be found at lookup and removed at logout.
 
-export const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+import { DOCKER_HUB, DOCKER_HUB_API_HOST, DOCKER_HUB_CREDENTIAL_KEY, DOCKER_HUB_SEARCH_HOST } from '../../reference/hosts.js';
 
-// The Hub's names: the logical registry, the v1 index and the v2 API host.
-// TODO(lead): replace with src/reference/hosts.ts `credentialKey` once that lands.
-const DOCKER_HUB_HOSTS = ['index.docker.io', 'docker.io', 'registry-1.docker.io'];
+export const DOCKER_HUB_KEY = DOCKER_HUB_CREDENTIAL_KEY;
+
+// The Hub's names (src/reference/hosts.ts): the v1 index, the logical registry and the v2 API host.
+// Unlike hosts.ts credentialKey, keys found in config files are matched case-insensitively and may
+// name the API host, because other tools wrote them that way.
+const DOCKER_HUB_HOSTS = [DOCKER_HUB_SEARCH_HOST, DOCKER_HUB, DOCKER_HUB_API_HOST];
 
 function isDockerHubHost(host: string): boolean {
   return DOCKER_HUB_HOSTS.includes(host.toLowerCase());

@@ -8,6 +8,8 @@ import { parseEnvAuthConfig } from './env-auth-config.js';
 import { FileStore, findAuthEntry } from './file-store.js';
 import type { HelperOptions } from './helper-process.js';
 import { HelperStore } from './helper-store.js';
+import type { KeyringClientOptions } from './keyring-client.js';
+import { isBuiltinKeyring, KeyringStore } from './keyring-store.js';
 import { credentialKey, sameRegistry } from './keys.js';
 import { loadLegacyDockercfg } from './legacy-dockercfg.js';
 import type { AuthConfig, CredentialStore } from './types.js';
@@ -24,6 +26,11 @@ export interface CredentialResolverOptions {
   onHelperStderr?: (text: string) => void;
   /** Non-fatal problems (a broken helper, an unreadable ~/.dockercfg); each is reported once. */
   onWarning?: (message: string) => void;
+  /**
+   * `"credsStore": "regctl"` is served in-process from the OS keyring (these options), or with
+   * `false` by spawning docker-credential-regctl like any other helper.
+   */
+  keyring?: KeyringClientOptions | false;
 }
 
 /** Where a registry's credentials are configured to live. */
@@ -119,6 +126,33 @@ export class CredentialResolver {
   }
 
   /**
+   * The keys under which anything is stored for `registry` (for logout): every spelling in
+   * config.json `auths`, plus what the selected helper lists for it. A helper that cannot list is
+   * asked for the canonical key; if that fails too, the canonical key counts, so that logout still
+   * tries to erase it and reports what went wrong.
+   */
+  async storedKeys(registry: string): Promise<string[]> {
+    const key = credentialKey(registry);
+    const keys = new Set(Object.keys(this.config.auths).filter((candidate) => sameRegistry(candidate, key)));
+    const selection = this.helperFor(registry);
+    if (selection) {
+      const { client } = this.#helperStore(selection.name);
+      try {
+        for (const candidate of Object.keys(await client.list())) if (sameRegistry(candidate, key)) keys.add(candidate);
+      } catch (err) {
+        if (!isHelperError(err)) throw err;
+        try {
+          if (await client.get(key)) keys.add(key);
+        } catch (getErr) {
+          if (!isHelperError(getErr)) throw getErr;
+          keys.add(key);
+        }
+      }
+    }
+    return [...keys];
+  }
+
+  /**
    * Credentials for a registry, or undefined for anonymous access. Lazy and memoised: at most one
    * helper call per registry. A missing or failing helper is a warning, never an error, so that
    * public images keep working; an unusable config.json still throws.
@@ -158,6 +192,10 @@ export class CredentialResolver {
 
   #helperStore(name: string): HelperStore {
     let store = this.#helperStores.get(name);
+    if (!store && isBuiltinKeyring(name) && this.#options.keyring !== false) {
+      store = new KeyringStore(this.config, this.#options.keyring ?? {});
+      this.#helperStores.set(name, store);
+    }
     if (!store) {
       const options: HelperOptions = { env: this.#options.helperEnv ?? this.#options.env ?? process.env };
       if (this.#options.helperTimeoutMs !== undefined) options.timeoutMs = this.#options.helperTimeoutMs;
@@ -182,6 +220,10 @@ export class CredentialResolver {
     this.#warned.add(id);
     this.#options.onWarning?.(message);
   }
+}
+
+function isHelperError(err: unknown): boolean {
+  return isRegctlError(err) && err.code === 'REGCTL_CRED_HELPER';
 }
 
 /** Exact key first, then any key naming the same registry. */

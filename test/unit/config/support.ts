@@ -61,11 +61,12 @@ export function basicAuth(user: string, password: string): string {
 }
 
 /**
- * Transpiles src/errors.ts and src/config/** into `<out>/src` as ES modules and returns the
+ * Transpiles src/errors.ts, src/config/** and src/reference/** into `<out>/src` as ES modules and returns the
  * path of the transpiled src/config/index.js, for child processes to import.
  */
 export async function transpileConfigModules(out: string): Promise<string> {
-  const sources = ['src/errors.ts', ...(await listTs(path.join(REPO_ROOT, 'src/config')))];
+  // src/config/credentials/keys.ts takes Docker Hub's names from src/reference/hosts.ts.
+  const sources = ['src/errors.ts', ...(await listTs(path.join(REPO_ROOT, 'src/config'))), ...(await listTs(path.join(REPO_ROOT, 'src/reference')))];
   await fs.writeFile(path.join(out, 'package.json'), '{"type":"module"}');
   for (const source of sources) {
     const absolute = path.resolve(REPO_ROOT, source);

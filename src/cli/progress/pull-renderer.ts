@@ -1,0 +1,32 @@
+// Renders pull progress events the way docker prints them: plain lines on a non-TTY (byte
+// progress dropped), redrawn bars on a TTY, one JSON object per event with --progress json.
+import type { PullEvent } from '../../ops/progress.js';
+import type { OutputStream } from '../io.js';
+import { LayerBoard, progressBar } from './layer-board.js';
+import type { ProgressMode } from './progress-mode.js';
+
+/** docker's "<tag|digest-ref>: Pulling from <repo path>" header. */
+function header(e: Extract<PullEvent, { type: 'pulling' }>): string {
+  const refPart = e.ref.includes('@') ? e.ref : (e.tag ?? 'latest');
+  return `${refPart}: Pulling from ${e.repository}`;
+}
+
+export function pullRenderer(mode: ProgressMode, out: OutputStream): (e: PullEvent) => void {
+  if (mode === 'quiet') return () => undefined;
+  if (mode === 'json') return (e) => out.write(JSON.stringify(e) + '\n');
+  if (mode === 'plain') {
+    return (e) => {
+      if (e.type === 'pulling') out.write(header(e) + '\n');
+      else if (e.type === 'layer' && e.status !== 'Downloading') out.write(`${e.id}: ${e.status}\n`);
+    };
+  }
+  const board = new LayerBoard(out);
+  const width = out.columns ?? 80;
+  return (e) => {
+    if (e.type === 'pulling') out.write(header(e) + '\n');
+    else if (e.type === 'layer') {
+      if (e.status === 'Downloading') board.set(e.id, `Downloading ${progressBar(e.current ?? 0, e.total ?? 0, width)}`, false);
+      else board.set(e.id, e.status);
+    } else if (e.type === 'done') board.flush();
+  };
+}

@@ -1,0 +1,248 @@
+// Streams one blob into the store: hash while writing, check size and digest, and only then
+// make it visible (fsync + rename into blobs/). The staging file lives under .regctl/staging,
+// never under blobs/, so no reader can see half a blob.
+//
+// Write path: each chunk goes to the file with fs.writeSync at an explicit position. Measured
+// on a 256 MiB random stream (see the store's test report), this beats a WriteStream with the
+// default 16 KiB highWaterMark, as ../shared/notes/performance.md found for whole pulls; the
+// page cache absorbs the write, so the event loop is blocked for microseconds per chunk.
+//
+// Failure policy: an interrupted write (abort, network error, disk error) KEEPS the partial
+// for a later resume, since every byte in it is a correct prefix of the blob; content known to
+// be wrong (too long, digest mismatch) is deleted. Partials are not fsynced: after an OS crash
+// a damaged prefix is caught by the final digest check, which deletes it.
+import { randomBytes } from 'node:crypto';
+import { promises as fs, constants as fsConstants, writeSync } from 'node:fs';
+import path from 'node:path';
+import { DigestMismatchError, RegctlError } from '../../errors.js';
+import { createDigester, parseDigest, type Digester } from '../../oci/digest.js';
+import { fileSize, ioError, layoutError, mkdirs } from './layout-fs.js';
+import { TEMP_SUFFIX, stagingStem, type LayoutPaths } from './layout-paths.js';
+import { claimPartial } from './partial-claim.js';
+
+export interface WriteBlobOptions {
+  /** Expected size: more bytes fail at once, fewer fail at the end (partial kept). */
+  size?: number;
+  signal?: AbortSignal;
+  /** Called after each chunk with the bytes taken from `source` so far in this call. */
+  onProgress?: (bytesWritten: number) => void;
+  /** Continue the partial left by an earlier attempt: `source` yields the bytes after it. */
+  resume?: boolean;
+  /**
+   * With resume: the offset `source` starts at, i.e. what partialLength() returned before the
+   * Range request. A longer partial is cut back to it. Default: the partial's current length.
+   */
+  offset?: number;
+}
+
+export interface WriteBlobResult {
+  /** Bytes taken from `source` in this call (0 when skipped). */
+  written: number;
+  /** True when the blob was already in the store; `source` is then closed unread. */
+  skipped: boolean;
+}
+
+interface Job {
+  digest: string;
+  target: string;
+  file: string;
+  /** The claimed partial (kept on interruption), or a private temp file (always removed). */
+  resumable: boolean;
+  opts: WriteBlobOptions;
+}
+
+const READ_CHUNK = 1024 * 1024;
+
+export async function writeBlob(paths: LayoutPaths, digest: string, source: AsyncIterable<Uint8Array>, opts: WriteBlobOptions = {}): Promise<WriteBlobResult> {
+  parseDigest(digest);
+  if (opts.size !== undefined && (!Number.isSafeInteger(opts.size) || opts.size < 0)) {
+    throw new RegctlError('REGCTL_USAGE', `invalid size ${opts.size} for blob ${digest}`);
+  }
+  const target = paths.blob(digest);
+  const present = await fileSize(target);
+  if (present !== undefined && (opts.size === undefined || present === opts.size)) {
+    closeSource(source);
+    return { written: 0, skipped: true };
+  }
+  throwIfAborted(opts.signal);
+  await mkdirs(paths.staging);
+  await mkdirs(path.dirname(target));
+  const claim = await claimPartial(paths.claim(digest));
+  try {
+    if (claim) return await fill({ digest, target, file: paths.partial(digest), resumable: true, opts }, source);
+    // Another live writer owns the partial: its bytes cannot be ours to continue.
+    const offset = opts.resume ? (opts.offset ?? (await fileSize(paths.partial(digest))) ?? 0) : 0;
+    if (offset > 0) {
+      throw layoutError(`cannot resume blob ${digest}: another process is writing it`, 'retry without resuming');
+    }
+    const temp = path.join(paths.staging, `${stagingStem(digest)}.${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+    return await fill({ digest, target, file: temp, resumable: false, opts: { ...opts, resume: false } }, source);
+  } finally {
+    await claim?.release();
+  }
+}
+
+async function fill(job: Job, source: AsyncIterable<Uint8Array>): Promise<WriteBlobResult> {
+  const { digest, opts } = job;
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(job.file, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
+  } catch (err) {
+    throw ioError('create', job.file, err);
+  }
+  let corrupt = false;
+  let open = true;
+  try {
+    const start = await startOffset(handle, job, () => (corrupt = true));
+    const digester = createDigester(parseDigest(digest).algorithm);
+    await hashPrefix(handle, job.file, start, digester);
+    let written = 0;
+    if (opts.size !== undefined && start === opts.size) closeSource(source);
+    else {
+      written = await copy(source, handle.fd, job, start, digester, () => (corrupt = true));
+    }
+    const total = start + written;
+    if (opts.size !== undefined && total < opts.size) {
+      throw new RegctlError('REGCTL_NETWORK', `blob ${digest} ended after ${total} of ${opts.size} bytes`);
+    }
+    const actual = digester.digest();
+    if (actual !== digest) {
+      corrupt = true;
+      throw new DigestMismatchError(digest, actual, 'blob');
+    }
+    await handle.sync().catch((err: unknown) => {
+      throw ioError('write', job.file, err);
+    });
+    open = false;
+    await handle.close();
+    await fs.rename(job.file, job.target).catch((err: unknown) => {
+      throw ioError('store blob', job.target, err);
+    });
+    return { written, skipped: false };
+  } catch (err) {
+    if (open) await handle.close().catch(() => undefined);
+    if (corrupt || !job.resumable) await fs.rm(job.file, { force: true }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Where this write starts in the staging file, after truncating what must not be kept. */
+async function startOffset(handle: fs.FileHandle, job: Job, markCorrupt: () => void): Promise<number> {
+  const length = (await handle.stat()).size;
+  const { opts, digest } = job;
+  if (!opts.resume) {
+    if (length > 0) await handle.truncate(0);
+    return 0;
+  }
+  const offset = opts.offset ?? length;
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RegctlError('REGCTL_USAGE', `invalid resume offset ${offset}`);
+  if (opts.size !== undefined && offset > opts.size) {
+    markCorrupt();
+    throw layoutError(`cannot resume blob ${digest}: the partial (${offset} bytes) is longer than the blob (${opts.size}); it was discarded`, 'retry without resuming');
+  }
+  if (length < offset) {
+    throw layoutError(`cannot resume blob ${digest}: the partial holds ${length} bytes, not ${offset}`, 'retry without resuming');
+  }
+  if (length > offset) await handle.truncate(offset);
+  return offset;
+}
+
+/** Feeds the bytes already in the partial into the digest (a resumed blob is verified whole). */
+async function hashPrefix(handle: fs.FileHandle, file: string, length: number, digester: Digester): Promise<void> {
+  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(length, 1)));
+  for (let position = 0; position < length; ) {
+    let read: number;
+    try {
+      ({ bytesRead: read } = await handle.read(buffer, 0, Math.min(buffer.length, length - position), position));
+    } catch (err) {
+      throw ioError('read', file, err);
+    }
+    if (read === 0) throw layoutError(`partial ${file} shrank while being resumed`);
+    digester.update(buffer.subarray(0, read));
+    position += read;
+  }
+}
+
+async function copy(
+  source: AsyncIterable<Uint8Array>,
+  fd: number,
+  job: Job,
+  start: number,
+  digester: Digester,
+  markCorrupt: () => void,
+): Promise<number> {
+  const { size, signal, onProgress } = job.opts;
+  const iterator = source[Symbol.asyncIterator]();
+  let written = 0;
+  let done = false;
+  try {
+    for (;;) {
+      const step = await nextOrAbort(iterator, signal);
+      if (step.done) break;
+      const chunk = step.value;
+      if (size !== undefined && start + written + chunk.byteLength > size) {
+        markCorrupt();
+        throw new RegctlError('REGCTL_DIGEST_MISMATCH', `blob ${job.digest} is larger than its expected size of ${size} bytes`);
+      }
+      digester.update(chunk);
+      writeFully(fd, chunk, start + written, job.file);
+      written += chunk.byteLength;
+      onProgress?.(written);
+    }
+    done = true;
+  } finally {
+    if (!done) closeIterator(iterator);
+  }
+  return written;
+}
+
+function writeFully(fd: number, chunk: Uint8Array, position: number, file: string): void {
+  try {
+    for (let offset = 0; offset < chunk.byteLength; ) {
+      offset += writeSync(fd, chunk, offset, chunk.byteLength - offset, position + offset);
+    }
+  } catch (err) {
+    throw ioError('write', file, err);
+  }
+}
+
+function abortError(signal: AbortSignal): RegctlError {
+  return new RegctlError('REGCTL_ABORTED', 'operation aborted', { cause: signal.reason });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
+/** The next chunk, or REGCTL_ABORTED as soon as the signal fires (even while the source stalls). */
+async function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T>> {
+  if (signal === undefined) return iterator.next();
+  throwIfAborted(signal);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([iterator.next(), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}
+
+/** Lets the source release its resources (a Readable is destroyed); never waits on it. */
+function closeIterator(iterator: AsyncIterator<unknown>): void {
+  try {
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
+  } catch {
+    // a source without a working return() has nothing to release
+  }
+}
+
+function closeSource(source: AsyncIterable<unknown>): void {
+  try {
+    closeIterator(source[Symbol.asyncIterator]());
+  } catch {
+    // not iterable twice: nothing to release
+  }
+}
