@@ -87,9 +87,12 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   return { ...(await saveCredentials(resolver, registry, auth)), reused: false };
 }
 
-/** Whether stored credentials can log in on their own (docker requires user and password). */
+/**
+ * Whether stored credentials can log in on their own: user and password (docker's rule) or an
+ * identity token. A bare registry token is not: the login check cannot tell whether it is valid.
+ */
 function isReusable(auth: AuthConfig): boolean {
-  return !!auth.identityToken || !!auth.registryToken || (!!auth.username && !!auth.password);
+  return !!auth.identityToken || (!!auth.username && !!auth.password);
 }
 
 export function isAuthFailure(err: unknown): boolean {
@@ -102,10 +105,9 @@ export async function verifyCredentials(
   credential: Credential,
   options: Pick<LoginOptions, 'remote' | 'signal'> = {},
 ): Promise<{ identityToken?: string }> {
-  const { username, password, identityToken, registryToken } = credential;
+  const { username, password, identityToken } = credential;
   const candidate: Credential = { ...(username ? { username } : {}), ...(password ? { password } : {}) };
   if (identityToken) candidate.identityToken = identityToken;
-  if (registryToken) candidate.registryToken = registryToken;
   const remote = new RemoteRegistry({ ...options.remote, credentials: async () => candidate });
   try {
     const result = await remote.transport(registry).verifyLogin({ offline: true, ...(options.signal ? { signal: options.signal } : {}) });

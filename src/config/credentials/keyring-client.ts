@@ -67,7 +67,13 @@ export class KeyringClient {
   #binding: Promise<KeyringBinding> | undefined;
 
   constructor(options: KeyringClientOptions = {}) {
-    this.#load = options.load ?? (() => (sharedBinding ??= loadBinding()));
+    this.#load =
+      options.load ??
+      (() =>
+        (sharedBinding ??= loadBinding().catch((err: unknown) => {
+          sharedBinding = undefined; // installed meanwhile? the next client tries again
+          throw err;
+        })));
     this.#timeoutMs = options.timeoutMs ?? 60_000;
   }
 

@@ -153,6 +153,14 @@ describe('login', () => {
     expect((await readConfig(file)).auths[registry.host].auth).toBe(basic('alice', PASSWORD));
   });
 
+  it('does not pass off a stored bare registry token as a verified login', async () => {
+    const { env } = await configDir({ auths: { [registry.host]: { registrytoken: 'opaque-registry-token' } } });
+    const r = await runCli(['login', registry.host], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('Authenticating with existing credentials');
+    expect(r.stderr).toContain(NON_TTY_ERROR);
+  });
+
   it('fails on stale stored credentials without a terminal', async () => {
     const { env } = await configDir({ auths: { [registry.host]: { auth: basic('alice', 'expired') } } });
     const r = await runCli(['login', registry.host], { env });
