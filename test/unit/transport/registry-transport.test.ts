@@ -146,7 +146,10 @@ describe('RegistryTransport: bearer flow', () => {
     bearerRegistry(s);
     s.on('GET', '/token', registryError(401, 'UNAUTHORIZED', 'bad credentials'));
     const t = transport(s, { cred: { username: 'alice', password: 'hunter2-secret' } });
-    const err = await t.request({ method: 'GET', path: '/v2/', scopes: [] }).catch((e: unknown) => e as Error & { code: string });
+    const err = (await t.request({ method: 'GET', path: '/v2/', scopes: [] }).then(
+      () => new Error('expected a failure'),
+      (e: unknown) => e,
+    )) as Error & { code: string };
     expect(err.code).toBe('REGCTL_UNAUTHORIZED');
     expect(err.message).toContain('bad credentials');
     expect(JSON.stringify({ m: err.message, s: err.stack })).not.toContain('hunter2-secret');
