@@ -184,7 +184,12 @@ export class LayoutStore {
       }
       return value;
     });
-    if (added.length > 0) await this.pins.remove([...(await reachableFrom(this.paths, added)).digests]);
+    // Best effort: the index is written; a pin that stays only delays GC until releasePins().
+    if (added.length > 0) {
+      await reachableFrom(this.paths, added)
+        .then(({ digests }) => this.pins.remove([...digests]))
+        .catch(() => undefined);
+    }
     return result;
   }
 

@@ -22,6 +22,8 @@ export interface RemoteOptions {
   onRetry?: (registry: string, info: RetryInfo) => void;
   /** The HTTP seam; tests may inject their own. */
   http?: HttpClient;
+  /** Environment for HTTP(S)_PROXY / NO_PROXY (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Attempts for retryable failures; default 4. */
   attempts?: number;
 }
@@ -32,7 +34,7 @@ export class RemoteRegistry {
   private readonly tokens = new TokenCache();
 
   constructor(private readonly opts: RemoteOptions = {}) {
-    this.http = opts.http ?? new UndiciHttpClient();
+    this.http = opts.http ?? new UndiciHttpClient(opts.env ? { env: opts.env } : {});
   }
 
   transport(registry: string): RegistryTransport {
