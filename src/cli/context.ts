@@ -1,7 +1,7 @@
 // Everything a command needs, built once from the global flags: output, debug logging,
 // cancellation, and (lazily, so local commands never load the HTTP stack) the registry client.
 import type { LayoutStore } from '../store/layout/layout-store.js';
-import type { RemoteRegistry } from '../store/remote/remote-registry.js';
+import type { RemoteOptions, RemoteRegistry } from '../store/remote/remote-registry.js';
 import { defaultCertsDirs } from '../transport/tls.js';
 import type { Credential } from '../transport/token.js';
 import type { CliIO } from './io.js';
@@ -66,18 +66,23 @@ export class CliContext {
     return this.storePromise;
   }
 
+  /** Transport settings from the global flags and daemon.json, without stored credentials (login adds its own). */
+  async remoteOptions(): Promise<Omit<RemoteOptions, 'credentials'>> {
+    const { loadDaemonSettings } = await import('../config/daemon-json.js');
+    const daemon = await loadDaemonSettings(this.io.env);
+    return {
+      env: this.io.env,
+      insecureRegistries: [...(this.globals.insecureRegistry ?? []), ...daemon.insecureRegistries],
+      certsDirs: [...(this.globals.certsDir ?? []), ...defaultCertsDirs(this.io.env)],
+      debug: this.debug,
+      onRetry: (registry, info) => this.debug(`${registry}: retrying in ${Math.round(info.delayMs)} ms (${info.reason})`),
+    };
+  }
+
   remote(): Promise<RemoteRegistry> {
     this.remotePromise ??= (async () => {
       const { RemoteRegistry } = await import('../store/remote/remote-registry.js');
-      const { loadDaemonSettings } = await import('../config/daemon-json.js');
-      const daemon = await loadDaemonSettings(this.io.env);
-      return new RemoteRegistry({
-        credentials: (registry) => this.credentials(registry),
-        insecureRegistries: [...(this.globals.insecureRegistry ?? []), ...daemon.insecureRegistries],
-        certsDirs: [...(this.globals.certsDir ?? []), ...defaultCertsDirs(this.io.env)],
-        debug: this.debug,
-        onRetry: (registry, info) => this.debug(`${registry}: retrying in ${Math.round(info.delayMs)} ms (${info.reason})`),
-      });
+      return new RemoteRegistry({ ...(await this.remoteOptions()), credentials: (registry) => this.credentials(registry) });
     })();
     return this.remotePromise;
   }

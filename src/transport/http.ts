@@ -103,8 +103,11 @@ function tlsKey(tls: TlsOptions | undefined): string {
 export class UndiciHttpClient implements HttpClient {
   private readonly dispatchers = new Map<string, Dispatcher>();
 
-  /** `dispatcher` replaces the network for every request (undici's MockAgent in tests). */
-  constructor(private readonly opts: { dispatcher?: Dispatcher } = {}) {}
+  /**
+   * `dispatcher` replaces the network for every request (undici's MockAgent in tests);
+   * `env` is where HTTP(S)_PROXY / NO_PROXY are read from (default process.env).
+   */
+  constructor(private readonly opts: { dispatcher?: Dispatcher; env?: NodeJS.ProcessEnv } = {}) {}
 
   private dispatcherFor(tls: TlsOptions | undefined): Dispatcher {
     if (this.opts.dispatcher) return this.opts.dispatcher;
@@ -117,9 +120,17 @@ export class UndiciHttpClient implements HttpClient {
         ...(tls?.key ? { key: tls.key } : {}),
         rejectUnauthorized: !(tls?.insecureSkipVerify ?? false),
       };
-      // EnvHttpProxyAgent reads HTTP(S)_PROXY / NO_PROXY; `connect` applies to direct
-      // connections, `requestTls` to TLS tunnelled through a proxy.
-      d = new EnvHttpProxyAgent({ connect, requestTls: connect, keepAliveTimeout: 10_000 });
+      // `connect` applies to direct connections, `requestTls` to TLS tunnelled through a proxy.
+      // Empty strings (not undefined) stop undici from falling back to process.env.
+      const env = this.opts.env ?? process.env;
+      d = new EnvHttpProxyAgent({
+        connect,
+        requestTls: connect,
+        keepAliveTimeout: 10_000,
+        httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+        httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+        noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+      });
       this.dispatchers.set(key, d);
     }
     return d;

@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { AskedCredentials, CredentialRequest, LoginEvent } from '../../ops/login.js';
-import type { RemoteOptions } from '../../store/remote/remote-registry.js';
 import { withErrorContext } from '../command-error.js';
 import type { CliContext } from '../context.js';
 import type { Prompter } from '../prompt.js';
@@ -71,7 +70,7 @@ Examples:
             password,
             ask: (request) => ask(ctx, prompter, registry, request),
             onEvent: (event) => report(ctx, event),
-            remote: await remoteOptions(ctx),
+            remote: await ctx.remoteOptions(),
             signal: ctx.signal,
           });
           if (result.plainTextFile) ctx.err(unencryptedWarning(result.plainTextFile));
@@ -114,16 +113,4 @@ function report(ctx: CliContext, event: LoginEvent): void {
   } else {
     ctx.err('Stored credentials invalid or expired');
   }
-}
-
-/** The transport settings every other command gets from CliContext.remote(), minus its stored credentials. */
-async function remoteOptions(ctx: CliContext): Promise<Omit<RemoteOptions, 'credentials'>> {
-  const { loadDaemonSettings } = await import('../../config/daemon-json.js');
-  const { defaultCertsDirs } = await import('../../transport/tls.js');
-  const daemon = await loadDaemonSettings(ctx.io.env);
-  return {
-    insecureRegistries: [...(ctx.globals.insecureRegistry ?? []), ...daemon.insecureRegistries],
-    certsDirs: [...(ctx.globals.certsDir ?? []), ...defaultCertsDirs(ctx.io.env)],
-    debug: ctx.debug,
-  };
 }
