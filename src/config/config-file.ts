@@ -5,9 +5,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
-import { withFileLock, type FileLockOptions } from './file-lock.js';
-import { describeFsError, describeJsonError, errnoCode } from './fs-errors.js';
+import { resolveWriteTarget, writeFileAtomic } from '../util/atomic-write.js';
+import { withFileLock, type FileLockOptions } from '../util/file-lock.js';
+import { describeFsError, describeJsonError, errnoCode } from '../util/fs-errors.js';
 
 /** One `auths` entry as stored on disk (base64 `auth`, tokens, legacy `email`, anything else). */
 export interface AuthEntry {

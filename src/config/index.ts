@@ -3,7 +3,7 @@ export { configDir, configFilePath, homeDir, legacyConfigFilePath, CONFIG_FILE_N
 export type { ConfigDirOptions } from './paths.js';
 export { ConfigFile, parseConfigText } from './config-file.js';
 export type { AuthEntry } from './config-file.js';
-export type { FileLockOptions } from './file-lock.js';
+export type { FileLockOptions } from '../util/file-lock.js';
 export type { AuthConfig, CredentialStore, CredentialStoreKind } from './credentials/types.js';
 export { DOCKER_HUB_KEY, convertToHostname, credentialKey, isDockerHub, keyVariants, sameRegistry } from './credentials/keys.js';
 export { decodeAuth, encodeAuth } from './credentials/auth-encoding.js';

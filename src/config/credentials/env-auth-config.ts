@@ -1,7 +1,7 @@
 // DOCKER_AUTH_CONFIG: credentials handed in through the environment (CI systems), shaped like
 // config.json's `auths` with a base64 `auth` per registry. It overlays every file-based store.
 import { ConfigError } from '../../errors.js';
-import { describeJsonError } from '../fs-errors.js';
+import { describeJsonError } from '../../util/fs-errors.js';
 import { decodeAuth } from './auth-encoding.js';
 import type { AuthConfig } from './types.js';
 

@@ -4,7 +4,7 @@
 //   auth = <base64>\nemail = <email>                                  (the very first, Hub only)
 import { promises as fs } from 'node:fs';
 import { ConfigError } from '../../errors.js';
-import { describeFsError, describeJsonError, errnoCode } from '../fs-errors.js';
+import { describeFsError, describeJsonError, errnoCode } from '../../util/fs-errors.js';
 import { decodeAuth } from './auth-encoding.js';
 import { DOCKER_HUB_KEY } from './keys.js';
 import type { AuthConfig } from './types.js';

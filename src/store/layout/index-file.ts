@@ -3,7 +3,7 @@
 // (on the index and on each descriptor) are kept as read, so a layout that skopeo or umoci
 // annotated survives our edits.
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../../config/atomic-write.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { isDigest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/manifest.js';
 import { OCI_IMAGE_INDEX } from '../../oci/media-types.js';

@@ -5,7 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeFsError, errnoCode } from '../../config/fs-errors.js';
+import { syncDirectory } from '../../util/atomic-write.js';
+import { describeFsError, errnoCode } from '../../util/fs-errors.js';
+
+export { syncDirectory };
 import { RegctlError, isRegctlError } from '../../errors.js';
 
 export { errnoCode };
@@ -64,19 +67,6 @@ export async function createIfAbsent(file: string, data: string): Promise<boolea
     throw ioError('write', file, err);
   } finally {
     await fs.rm(temp, { force: true }).catch(() => undefined);
-  }
-}
-
-/** Makes renames in `dir` durable. Best effort: not every platform can fsync a directory. */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }
 

@@ -3,7 +3,7 @@
 // It is a cache: a missing or corrupt file means "no known sources" (and is rewritten on the
 // next record), never an error that stops a pull or push.
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../../config/atomic-write.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { RegctlError } from '../../errors.js';
 import { parseDigest } from '../../oci/digest.js';
 import { errnoCode, ioError } from './layout-fs.js';

@@ -3,7 +3,7 @@
 // of the file lock (concurrent pulls in one process would otherwise poll the lock file with
 // back-off sleeps), and lock failures reported as store errors instead of config errors.
 import path from 'node:path';
-import { withFileLock } from '../../config/file-lock.js';
+import { withFileLock } from '../../util/file-lock.js';
 import { RegctlError, isRegctlError } from '../../errors.js';
 import { mkdirs } from './layout-fs.js';
 

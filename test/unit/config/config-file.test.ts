@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../src/config/atomic-write.js';
+import { writeFileAtomic } from '../../../src/util/atomic-write.js';
 import { ConfigFile } from '../../../src/config/config-file.js';
 import { spawn } from 'node:child_process';
 import { basicAuth, makeTempDir, removeTempDirs, transpileConfigModules } from './support.js';

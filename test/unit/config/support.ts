@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { transpileSources } from '../../helpers/transpiled-dist.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FIXTURE_BIN = path.join(REPO_ROOT, 'fixtures/bin');
@@ -60,28 +60,7 @@ export function basicAuth(user: string, password: string): string {
   return Buffer.from(`${user}:${password}`).toString('base64');
 }
 
-/**
- * Transpiles src/errors.ts, src/config/** and src/reference/** into `<out>/src` as ES modules and returns the
- * path of the transpiled src/config/index.js, for child processes to import.
- */
+/** Transpiles src/ into `out` and returns the path of the transpiled src/config/index.js, for child processes. */
 export async function transpileConfigModules(out: string): Promise<string> {
-  // src/config/credentials/keys.ts takes Docker Hub's names from src/reference/hosts.ts.
-  const sources = ['src/errors.ts', ...(await listTs(path.join(REPO_ROOT, 'src/config'))), ...(await listTs(path.join(REPO_ROOT, 'src/reference')))];
-  await fs.writeFile(path.join(out, 'package.json'), '{"type":"module"}');
-  for (const source of sources) {
-    const absolute = path.resolve(REPO_ROOT, source);
-    const relative = path.relative(REPO_ROOT, absolute).replace(/\.ts$/, '.js');
-    const { outputText } = ts.transpileModule(await fs.readFile(absolute, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      fileName: absolute,
-    });
-    await fs.mkdir(path.dirname(path.join(out, relative)), { recursive: true });
-    await fs.writeFile(path.join(out, relative), outputText);
-  }
-  return path.join(out, 'src/config/index.js');
-}
-
-async function listTs(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => path.join(e.parentPath ?? e.path, e.name));
+  return path.join(await transpileSources(out), 'config/index.js');
 }

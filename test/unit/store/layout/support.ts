@@ -6,11 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Descriptor } from '../../../../src/oci/manifest.js';
 import type { LayoutStore } from '../../../../src/store/layout/layout-store.js';
 import { runUnchecked } from '../../../helpers/run-process.js';
+import { transpileSources } from '../../../helpers/transpiled-dist.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -92,25 +92,8 @@ let transpiled: Promise<string> | undefined;
  */
 export function transpiledStoreModule(): Promise<string> {
   transpiled ??= (async () => {
-    const out = await makeTempDir('regctl-layout-js-');
-    await fs.writeFile(path.join(out, 'package.json'), '{"type":"module"}');
-    const dirs = ['src/oci', 'src/reference', 'src/config', 'src/store/layout'];
-    const files = ['src/errors.ts', 'src/store/store-path.ts'];
-    for (const dir of dirs) {
-      const entries = await fs.readdir(path.join(REPO_ROOT, dir), { recursive: true, withFileTypes: true });
-      for (const e of entries) if (e.isFile() && e.name.endsWith('.ts')) files.push(path.relative(REPO_ROOT, path.join(e.parentPath ?? e.path, e.name)));
-    }
-    for (const file of files) {
-      const source = await fs.readFile(path.join(REPO_ROOT, file), 'utf8');
-      const { outputText } = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-        fileName: file,
-      });
-      const target = path.join(out, file.replace(/\.ts$/, '.js'));
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(target, outputText);
-    }
-    return new URL(`file://${path.join(out, 'src/store/layout/layout-store.js')}`).href;
+    const dist = await transpileSources(await makeTempDir('regctl-layout-js-'));
+    return pathToFileURL(path.join(dist, 'store/layout/layout-store.js')).href;
   })();
   return transpiled;
 }

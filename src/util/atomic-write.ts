@@ -85,8 +85,8 @@ async function keepOwner(handle: fs.FileHandle, target: string): Promise<void> {
   }
 }
 
-/** Makes the rename itself durable. Not possible on every platform (Windows), hence best effort. */
-async function syncDirectory(dir: string): Promise<void> {
+/** Makes renames in `dir` durable. Best effort: not every platform (Windows) can fsync a directory. */
+export async function syncDirectory(dir: string): Promise<void> {
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(dir, 'r');
