@@ -1,7 +1,7 @@
 // docker's TTY progress: one line per layer, redrawn in place with cursor movement
 // (ESC[nA up, ESC[2K erase line), bars only when the terminal is wider than 110 columns.
 import type { OutputStream } from '../io.js';
-import { humanSize } from './human-size.js';
+import { humanSize } from '../format/go-units.js';
 
 const ESC = '\u001b[';
 
