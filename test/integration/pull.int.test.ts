@@ -197,6 +197,22 @@ describe.skipIf(!available)('regctl pull', () => {
     }
   });
 
+  it('refuses a schema 1 manifest with a clear "not supported" error', async () => {
+    const edge = await startEdgeServer();
+    try {
+      const v1 = JSON.stringify({ schemaVersion: 1, name: 'old/img', tag: 'v1', fsLayers: [], history: [] });
+      edge.on('GET', '/v2/', (_req, res) => sendJson(res, 200, {}));
+      edge.on('GET', '/v2/old/img/manifests/v1', manifest(v1, 'application/vnd.docker.distribution.manifest.v1+prettyjws'));
+      const store = await newStore();
+      const r = await cli(store, ['pull', `${edge.host}/old/img:v1`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^Error: .*schema 1 manifests are not supported/);
+      expect(await indexNames(store)).toEqual([]);
+    } finally {
+      await edge.close();
+    }
+  });
+
   it('two processes pulling into one store both succeed and leave one consistent index', async () => {
     const store = await newStore();
     const bin = path.resolve('bin/regctl.js');
