@@ -3,7 +3,8 @@
 // without leaking credentials, and retries what is safe to retry.
 import { RegctlError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
-import { findChallenge, parseChallenges, type Challenge } from './challenge.js';
+import { findChallenge, parseChallenges } from './challenge.js';
+import { discoverEndpoint, isCertificateError, type Endpoint } from './endpoint-discovery.js';
 import type { HttpBody, HttpClient, HttpResponse } from './http.js';
 import { readRegistryError, type RegistryError } from './registry-error.js';
 import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, withRetry } from './retry.js';
@@ -50,21 +51,10 @@ export interface RegistryRequest {
   bodyTimeoutMs?: number;
 }
 
-interface Endpoint {
-  origin: string;
-  tls: TlsOptions | undefined;
-  challenge: Challenge | undefined;
-}
-
 const MAX_REDIRECTS = 10;
 
 function isReplayable(body: HttpBody | undefined): boolean {
   return body === undefined || typeof body === 'string' || body instanceof Uint8Array;
-}
-
-function isCertificateError(err: unknown): boolean {
-  const e = err as RegctlError & { errno?: string };
-  return e?.code === 'REGCTL_TLS' && /CERT|UNABLE_TO|SELF_SIGNED|DEPTH_ZERO|HOSTNAME|altnames/i.test(`${e.errno ?? ''} ${e.message}`);
 }
 
 export class RegistryTransport {
@@ -87,63 +77,11 @@ export class RegistryTransport {
 
   /** Resolves scheme and auth scheme once per process (GET /v2/). */
   ping(signal?: AbortSignal): Promise<Endpoint> {
-    this.endpoint ??= this.discover(signal).catch((err: unknown) => {
+    this.endpoint ??= discoverEndpoint(this.registry, this.opts, signal).catch((err: unknown) => {
       this.endpoint = undefined;
       throw err;
     });
     return this.endpoint;
-  }
-
-  private async discover(signal?: AbortSignal): Promise<Endpoint> {
-    const tls = await this.opts.tls?.();
-    const httpsTls: TlsOptions | undefined = this.opts.insecure ? { ...tls, insecureSkipVerify: true } : tls;
-    try {
-      return await this.pingOrigin(`https://${this.opts.apiHost}`, httpsTls, signal);
-    } catch (err) {
-      if (!this.opts.allowHttp || (isCertificateError(err) && !this.opts.insecure)) {
-        throw this.explainPingFailure(err);
-      }
-      this.opts.debug?.(`https ping of ${this.opts.apiHost} failed (${(err as Error).message}); trying plain HTTP`);
-      return this.pingOrigin(`http://${this.opts.apiHost}`, undefined, signal);
-    }
-  }
-
-  private explainPingFailure(err: unknown): unknown {
-    const e = err as RegctlError;
-    if (e?.code === 'REGCTL_TLS' && /wrong version number|packet length too long/i.test(e.message)) {
-      return new RegctlError('REGCTL_TLS', `${this.registry}: http: server gave HTTP response to HTTPS client`, {
-        cause: err,
-        hint: `if this registry is meant to be plain HTTP, pass --insecure-registry ${this.registry}`,
-      });
-    }
-    if (isCertificateError(err)) {
-      return new RegctlError('REGCTL_TLS', e.message, {
-        cause: err,
-        hint: `add the registry's CA as certs.d/${this.registry}/ca.crt (see README "TLS"), or pass --insecure-registry ${this.registry}`,
-      });
-    }
-    return err;
-  }
-
-  private async pingOrigin(origin: string, tls: TlsOptions | undefined, signal?: AbortSignal): Promise<Endpoint> {
-    const url = `${origin}/v2/`;
-    const res = await withRetry(
-      () => this.opts.http.send({ method: 'GET', url, headers: { 'user-agent': this.opts.userAgent }, tls, signal }),
-      {
-        attempts: this.opts.attempts ?? 3,
-        signal,
-        shouldRetry: (err: unknown) => ({ retry: isRetryableNetworkError(err) && !isCertificateError(err) }),
-        onRetry: this.opts.onRetry,
-      },
-    );
-    this.opts.debug?.(`GET ${redactUrl(url)} -> ${res.status}`);
-    await res.dump();
-    const challenges = parseChallenges(res.headers.getAll('www-authenticate'));
-    const challenge = res.status === 401 ? (findChallenge(challenges, 'bearer') ?? findChallenge(challenges, 'basic')) : undefined;
-    if (res.status >= 500) {
-      throw new RegctlError('REGCTL_REGISTRY', `GET ${redactUrl(url)}: ${res.status} ${res.statusText}`);
-    }
-    return { origin, tls, challenge };
   }
 
   /** The origin in use (after ping), e.g. for resolving relative upload locations. */
