@@ -220,5 +220,5 @@ describe.skipIf(!available)('regctl pull', () => {
     const results = await Promise.all(refs.map((ref) => run(process.execPath, [bin, '--config', tmp, '--store', store, 'pull', '-q', ref])));
     expect(results.map((r) => r.stdout.trim())).toEqual(refs);
     expect((await indexNames(store)).sort()).toEqual([...refs].sort());
-  });
+  }, 60_000); // two Node processes start and run here; under a loaded 2-core machine that can take a while
 });
