@@ -16,6 +16,8 @@ export type Policy = (account: string | undefined, requested: AccessEntry) => st
 /**
  * alice: everything, including registry:catalog:*.
  * bob: pull on every repository, push (and delete) only under bob/, no catalog.
+ * carol: everything under carol/, nothing elsewhere (not even pull: a mount from another
+ *   repository is refused, so a push must fall back to uploading).
  * anonymous: pull only under public/.
  */
 export const defaultPolicy: Policy = (account, { type, name, actions }) => {
@@ -24,6 +26,7 @@ export const defaultPolicy: Policy = (account, { type, name, actions }) => {
   if (account === USERS.bob.username) {
     return name.startsWith('bob/') ? actions : actions.filter((a) => a === 'pull');
   }
+  if (account === USERS.carol.username) return name.startsWith('carol/') ? actions : [];
   return name.startsWith('public/') ? actions.filter((a) => a === 'pull') : [];
 };
 

@@ -1,8 +1,10 @@
-// Test users. fixtures/htpasswd holds the same two accounts (bcrypt cost 4, so the
-// registry, which checks the hash on every request, stays fast).
+// Test users. fixtures/htpasswd holds alice and bob (bcrypt cost 4, so the registry, which
+// checks the hash on every request, stays fast). carol exists only on the token server.
 export const USERS = {
   alice: { username: 'alice', password: 'alicepw' },
   bob: { username: 'bob', password: 'bobpw' },
+  /** Token server only: push and pull on carol/* and nothing else (no pull on mount sources). */
+  carol: { username: 'carol', password: 'carolpw' },
 } as const;
 
 export type TestUserName = keyof typeof USERS;

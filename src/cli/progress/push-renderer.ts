@@ -1,0 +1,38 @@
+// Renders push progress events the way docker prints them: plain status lines on a non-TTY
+// (byte progress dropped), one redrawn line per layer on a TTY, one JSON object per event with
+// --progress json.
+import type { PushEvent } from '../../ops/push-progress.js';
+import type { OutputStream } from '../io.js';
+import { LayerBoard, progressBar } from './layer-board.js';
+import type { ProgressMode } from './progress-mode.js';
+
+type LayerEvent = Extract<PushEvent, { type: 'layer' }>;
+
+/** The text after `ID: ` for a status without byte progress. */
+export function pushStatusText(e: LayerEvent): string {
+  if (e.status === 'Mounted from') return `Mounted from ${e.from ?? ''}`;
+  if (e.status === 'Retrying') {
+    const seconds = Math.max(1, Math.ceil((e.delayMs ?? 0) / 1000));
+    return `Retrying in ${seconds} second${seconds === 1 ? '' : 's'}`;
+  }
+  return e.status;
+}
+
+export function pushRenderer(mode: ProgressMode, out: OutputStream): (e: PushEvent) => void {
+  if (mode === 'quiet') return () => undefined;
+  if (mode === 'json') return (e) => out.write(JSON.stringify(e) + '\n');
+  if (mode === 'plain') {
+    return (e) => {
+      if (e.type === 'layer' && e.status !== 'Pushing') out.write(`${e.id}: ${pushStatusText(e)}\n`);
+    };
+  }
+  const width = out.columns ?? 80;
+  let board = new LayerBoard(out);
+  return (e) => {
+    if (e.type === 'pushing') board = new LayerBoard(out); // -a: one block per tag
+    else if (e.type === 'layer') {
+      if (e.status === 'Pushing') board.set(e.id, `Pushing ${progressBar(e.current ?? 0, e.total ?? 0, width)}`, false);
+      else board.set(e.id, pushStatusText(e));
+    } else if (e.type === 'done') board.flush();
+  };
+}
