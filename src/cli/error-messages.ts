@@ -2,6 +2,7 @@
 // wording where docker has one), an optional hint line, and the exit code (README "Exit codes").
 import { STATUS_CODES } from 'node:http';
 import { isRegctlError, type RegctlErrorCode } from '../errors.js';
+import { isAnonymousSource, quotaSummary, resetAt } from './rate-limit-text.js';
 
 export const EXIT = {
   ok: 0,
@@ -39,7 +40,7 @@ const EXIT_BY_CODE: Record<RegctlErrorCode, number> = {
 
 /** What the command was doing, so the message can say it the way docker does. */
 export interface ErrorContext {
-  action?: 'manifest-inspect' | 'tags' | 'pull' | 'push' | 'login' | 'other';
+  action?: 'manifest-inspect' | 'tags' | 'pull' | 'push' | 'login' | 'search' | 'catalog' | 'digest' | 'ratelimit' | 'other';
   /** The reference as the user would recognise it (full form for manifest inspect, familiar for pull). */
   ref?: string;
   /** The repository's familiar name, for "pull access denied for NAME". */
@@ -63,7 +64,9 @@ interface ErrorShape {
   url?: string;
   errors?: { code: string; message: string }[];
   retryAfterMs?: number;
-  rateLimit?: { limit?: number | string; remaining?: number | string; reset?: number | string };
+  rateLimit?: { limit?: number; remaining?: number; reset?: number; windowSeconds?: number; source?: string };
+  /** `error=` of the registry's Bearer challenge, e.g. insufficient_scope. */
+  challengeError?: string;
 }
 
 function loginHint(ctx: ErrorContext): string {
@@ -71,10 +74,43 @@ function loginHint(ctx: ErrorContext): string {
   return `run 'regctl login${host}' if the repository is private`;
 }
 
-function rateLimitHint(e: ErrorShape): string {
-  const after = e.retryAfterMs !== undefined ? `retry after ${Math.ceil(e.retryAfterMs / 1000)}s` : 'retry later';
-  const quota = e.rateLimit?.limit !== undefined ? ` (limit ${e.rateLimit.limit}, remaining ${e.rateLimit.remaining ?? 0})` : '';
-  return `${after}${quota}, or log in to raise the limit: regctl login`;
+/**
+ * A 429: what the quota headers said (limit, window, remaining, whom it is counted against),
+ * when it resets (`ratelimit-reset`, else Retry-After), and whether logging in would help
+ * (Hub counts anonymous pulls per IP address, so a source that is an account would not).
+ */
+function rateLimitHint(e: ErrorShape, ctx: ErrorContext, now: number = Date.now()): string {
+  const rl = e.rateLimit ?? {};
+  const quota = quotaSummary(rl);
+  const resetSeconds = rl.reset ?? (e.retryAfterMs !== undefined ? Math.ceil(e.retryAfterMs / 1000) : undefined);
+  const when = resetSeconds !== undefined ? `retry after ${resetSeconds}s (at ${resetAt(resetSeconds, now)})` : 'retry later';
+  const host = ctx.registry && ctx.registry !== 'docker.io' ? ` ${ctx.registry}` : '';
+  const account = rl.source !== undefined && !isAnonymousSource(rl.source);
+  const next = account ? `${when}; the quota belongs to the account you are logged in with` : `${when}, or log in to raise the limit: regctl login${host}`;
+  return quota ? `${quota}; ${next}` : next;
+}
+
+/** search and catalog: the catalog needs its own permission; a search endpoint may be unreachable. */
+function describeDiscovery(e: ErrorShape, ctx: ErrorContext): { message: string; hint?: string } | undefined {
+  const registry = ctx.registry ?? 'docker.io';
+  if (e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED') {
+    return {
+      message: `${registry}: not allowed to list the repository catalog: ${e.message}`,
+      hint: `run 'regctl login ${registry}' with an account that may list the catalog (token scope registry:catalog:*)`,
+    };
+  }
+  if (e.code === 'REGCTL_UNSUPPORTED' && ctx.action === 'search') {
+    return { message: e.message, hint: `list the tags of a repository you know with: regctl tags ${registry}/REPOSITORY` };
+  }
+  if (e.code === 'REGCTL_NETWORK' || e.code === 'REGCTL_TIMEOUT' || e.code === 'REGCTL_TLS') {
+    const what = ctx.action === 'search' ? 'search endpoint' : 'registry';
+    const message = `${what} unreachable: ${e.message}`;
+    return e.hint ? { message, hint: e.hint } : { message, hint: 'check the host name, the network and any proxy settings (HTTPS_PROXY, NO_PROXY)' };
+  }
+  if (e.code === 'REGCTL_REGISTRY') {
+    return { message: ctx.action === 'search' ? `search on ${registry} failed: ${e.message}` : `listing the catalog of ${registry} failed: ${e.message}` };
+  }
+  return undefined;
 }
 
 /**
@@ -90,12 +126,41 @@ function describeLoginFailure(e: ErrorShape, ctx: ErrorContext): { message: stri
   return { message, hint: `check the user name and ${secret} for ${registry}; nothing was saved` };
 }
 
+/**
+ * A refused push. docker's text when the token did not cover push (the registry's own text
+ * otherwise, e.g. "unauthorized: authentication required" without credentials), and the usual
+ * causes: not logged in, a namespace that is not yours (Hub's bare NAME is library/NAME), or
+ * credentials/a token without push access.
+ */
+function describePushDenied(e: ErrorShape, ctx: ErrorContext): { message: string; hint: string } {
+  const denied = e.challengeError === 'insufficient_scope' || e.errors?.some((x) => x.code.toUpperCase() === 'DENIED');
+  const message = denied ? 'denied: requested access to the resource is denied' : e.message;
+  const registry = ctx.registry ?? 'docker.io';
+  const name = ctx.repository ?? 'NAME';
+  if (registry === 'docker.io' && !name.includes('/')) {
+    return {
+      message,
+      hint: `'${name}' means docker.io/library/${name}, which only official images may use: tag it as USER/${name} (regctl tag ${name} USER/${name}) and push that, logged in with 'regctl login'`,
+    };
+  }
+  const host = registry === 'docker.io' ? '' : ` ${registry}`;
+  return {
+    message,
+    hint: `not logged in? run 'regctl login${host}'; is the namespace of ${name} yours (on Docker Hub, a bare NAME means library/NAME: tag it USER/NAME)? does your account or token have push access to it?`,
+  };
+}
+
 /** Registry errors in the context of an action, following docker's texts. */
 function describeRegistry(e: ErrorShape, ctx: ErrorContext): { message: string; hint?: string } {
   const action = ctx.action ?? 'other';
   if (action === 'login' && (e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED')) return describeLoginFailure(e, ctx);
+  if (e.code === 'REGCTL_RATE_LIMITED') return { message: e.message, hint: rateLimitHint(e, ctx) };
+  if (action === 'search' || action === 'catalog') {
+    const described = describeDiscovery(e, ctx);
+    if (described) return described;
+  }
   if (e.code === 'REGCTL_NOT_FOUND' && ctx.ref) {
-    if (action === 'manifest-inspect') return { message: `no such manifest: ${ctx.ref}` };
+    if (action === 'manifest-inspect' || action === 'digest' || action === 'ratelimit') return { message: `no such manifest: ${ctx.ref}` };
     if (action === 'pull') {
       const unknownName = e.errors?.some((x) => x.code === 'NAME_UNKNOWN');
       if (unknownName && ctx.repository) return { message: `repository ${ctx.repository} not found: ${e.message}` };
@@ -103,13 +168,14 @@ function describeRegistry(e: ErrorShape, ctx: ErrorContext): { message: string; 
     }
     if (action === 'tags' && ctx.repository) return { message: `repository ${ctx.repository} not found: ${e.message}` };
   }
-  if ((e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED') && ctx.repository && (action === 'pull' || action === 'manifest-inspect' || action === 'tags')) {
+  if ((e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED') && action === 'push') return describePushDenied(e, ctx);
+  const readsRepository = action === 'pull' || action === 'manifest-inspect' || action === 'tags' || action === 'digest' || action === 'ratelimit';
+  if ((e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED') && ctx.repository && readsRepository) {
     return {
       message: `pull access denied for ${ctx.repository}, repository does not exist or may require 'regctl login': ${e.message}`,
       hint: loginHint(ctx),
     };
   }
-  if (e.code === 'REGCTL_RATE_LIMITED') return { message: e.message, hint: rateLimitHint(e) };
   return e.hint ? { message: e.message, hint: e.hint } : { message: e.message };
 }
 

@@ -7,11 +7,16 @@ import { registerLogin } from './commands/login.js';
 import { registerLogout } from './commands/logout.js';
 import { registerManifest } from './commands/manifest.js';
 import { registerPull } from './commands/pull.js';
+import { registerPush } from './commands/push.js';
 import { registerImages } from './commands/images.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerRmi } from './commands/rmi.js';
 import { registerTag } from './commands/tag.js';
 import { registerTags } from './commands/tags.js';
+import { registerSearch } from './commands/search.js';
+import { registerCatalog } from './commands/catalog.js';
+import { registerDigest } from './commands/digest.js';
+import { registerRatelimit } from './commands/ratelimit.js';
 import { VERSION } from './version.js';
 
 export type ContextFactory = (globals: GlobalOptions) => CliContext;
@@ -56,10 +61,15 @@ Exit codes: 0 ok, 1 failure, 2 usage or invalid reference, 3 authentication/auth
   registerManifest(program, context);
   registerTags(program, context);
   registerPull(program, context);
+  registerPush(program, context);
   registerTag(program, context);
   registerImages(program, context);
   registerRmi(program, context);
   registerInspect(program, context);
+  registerSearch(program, context);
+  registerCatalog(program, context);
+  registerDigest(program, context);
+  registerRatelimit(program, context);
 
   // Subcommands share the same output routing and error handling as the root.
   for (const cmd of program.commands) applyOutput(cmd, io);

@@ -1,5 +1,5 @@
 // Docker Hub's pull-quota headers (`ratelimit-limit: 100;w=21600`, `ratelimit-remaining`,
-// `ratelimit-reset`), read from any registry response.
+// `ratelimit-reset`, `docker-ratelimit-source`), read from any registry response.
 import type { HeaderGetter } from './registry-error.js';
 
 export interface RateLimit {
@@ -9,6 +9,8 @@ export interface RateLimit {
   reset?: number;
   /** Window length in seconds, from the `;w=` parameter (Docker Hub: 21600). */
   windowSeconds?: number;
+  /** What the quota is counted against (`docker-ratelimit-source`): an IP address when anonymous, else an account. */
+  source?: string;
 }
 
 /** `100;w=21600` -> { value: 100, window: 21600 }. */
@@ -36,5 +38,9 @@ export function parseRateLimit(headers: HeaderGetter): RateLimit | undefined {
   if (reset.value !== undefined) rl.reset = reset.value;
   const windowSeconds = limit.window ?? remaining.window;
   if (windowSeconds !== undefined) rl.windowSeconds = windowSeconds;
-  return Object.keys(rl).length > 0 ? rl : undefined;
+  if (Object.keys(rl).length === 0) return undefined;
+  // The source alone says nothing about a quota, so it only comes with the numbers.
+  const source = headers.get('docker-ratelimit-source')?.trim();
+  if (source) rl.source = source;
+  return rl;
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DigestMismatchError, RegctlError } from '../../errors.js';
 import { MANIFEST_ACCEPT } from '../../oci/media-types.js';
 import type { Reference } from '../../reference/parse.js';
+import { parseRateLimit, type RateLimit } from '../../transport/rate-limit.js';
 import { readRegistryError } from '../../transport/registry-error.js';
 import { repositoryScope } from '../../transport/scope.js';
 import type { RemoteRegistry } from './remote-registry.js';
@@ -23,6 +24,8 @@ export interface ManifestHead {
   digest: string | undefined;
   mediaType: string | undefined;
   size: number | undefined;
+  /** Docker Hub's quota headers on this response, if any (a HEAD does not spend a pull). */
+  rateLimit?: RateLimit;
 }
 
 function digestOf(algorithm: string, bytes: Buffer): string {
@@ -93,9 +96,41 @@ export async function headManifest(
   if (res.status !== 200) throw await readRegistryError(res, 'HEAD', res.url);
   await res.dump();
   const len = res.headers.get('content-length');
+  const rateLimit = parseRateLimit(res.headers);
   return {
     digest: res.headers.get('docker-content-digest'),
     mediaType: res.headers.get('content-type')?.split(';')[0]?.trim(),
     size: len === undefined ? undefined : Number(len),
+    ...(rateLimit ? { rateLimit } : {}),
   };
+}
+
+/**
+ * PUT a manifest with its exact bytes and media type (as Content-Type), under a tag or its
+ * digest. The digest the registry reports must be the digest of the bytes sent: a registry that
+ * re-serialised them would leave references to a digest that does not exist.
+ */
+export async function putManifest(
+  remote: RemoteRegistry,
+  ref: Reference,
+  bytes: Buffer,
+  mediaType: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<{ digest: string; size: number }> {
+  const algorithm = ref.digest?.split(':')[0] ?? 'sha256';
+  const digest = digestOf(algorithm, bytes);
+  if (ref.digest && ref.digest !== digest) throw new DigestMismatchError(ref.digest, digest, `manifest for ${ref.familiar()}`);
+  const res = await remote.transport(ref.registry).request({
+    method: 'PUT',
+    path: manifestPath(ref),
+    scopes: [repositoryScope(ref.repository, ['pull', 'push'])],
+    headers: { 'content-type': mediaType },
+    body: bytes,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (res.status !== 201 && res.status !== 200 && res.status !== 202 && res.status !== 204) throw await readRegistryError(res, 'PUT', res.url);
+  await res.dump();
+  const stored = res.headers.get('docker-content-digest');
+  if (stored && stored !== digest) throw new DigestMismatchError(digest, stored, `manifest ${ref.familiar()} as stored by the registry`);
+  return { digest, size: bytes.length };
 }

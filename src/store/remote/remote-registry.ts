@@ -2,11 +2,12 @@
 // client and one RegistryTransport per registry (so pings, credentials and tokens are
 // shared by every request to that registry).
 import { apiHost } from '../../reference/hosts.js';
-import { UndiciHttpClient, type HttpClient } from '../../transport/http.js';
+import { UndiciHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../transport/http.js';
 import { isLoopbackRegistry, isMarkedInsecure } from '../../transport/insecure.js';
 import { RegistryTransport, type RetryInfo } from '../../transport/registry-transport.js';
 import { loadRegistryTls } from '../../transport/tls.js';
 import { TokenCache, type Credential } from '../../transport/token.js';
+import { redactUrl } from '../../util/redact.js';
 
 export const USER_AGENT = `regctl/0.1.0 (node ${process.version}; ${process.platform})`;
 
@@ -58,6 +59,16 @@ export class RemoteRegistry {
       this.transports.set(registry, t);
     }
     return t;
+  }
+
+  /**
+   * One request outside any registry's auth flow, for public endpoints that are not a v2 API
+   * (Docker Hub's v1 search on index.docker.io). Same HTTP client, proxy settings and user agent.
+   */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const res = await this.http.send({ ...req, headers: { 'user-agent': this.opts.userAgent ?? USER_AGENT, ...req.headers } });
+    this.opts.debug?.(`${req.method} ${redactUrl(req.url)} -> ${res.status}`);
+    return res;
   }
 
   async close(): Promise<void> {

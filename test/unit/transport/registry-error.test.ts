@@ -205,13 +205,15 @@ describe('RegistryError fields', () => {
       'docker-ratelimit-source': '203.0.113.7',
     });
     const err = registryErrorFrom(429, 'Too Many Requests', h, '', 'GET', URL_);
-    expect(err.rateLimit).toEqual({ limit: 100, remaining: 0, reset: 3600, windowSeconds: 21600 });
+    expect(err.rateLimit).toEqual({ limit: 100, remaining: 0, reset: 3600, windowSeconds: 21600, source: '203.0.113.7' });
   });
 
   it('rateLimit is undefined without the headers, partial with some', () => {
     expect(parseRateLimit(headers())).toBeUndefined();
     expect(parseRateLimit(headers({ 'ratelimit-remaining': '76' }))).toEqual({ remaining: 76 });
     expect(parseRateLimit(headers({ 'ratelimit-limit': 'abc;w=x' }))).toBeUndefined();
+    // The source alone is no quota.
+    expect(parseRateLimit(headers({ 'docker-ratelimit-source': '203.0.113.7' }))).toBeUndefined();
   });
 
   it('takes challengeError from the Bearer challenge error= param', () => {
