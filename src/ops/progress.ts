@@ -15,7 +15,18 @@ export type LayerStatus =
 export type PullEvent =
   | { type: 'pulling'; ref: string; repository: string; tag: string | undefined; tagDefaulted: boolean }
   | { type: 'resolved'; ref: string; digest: string; mediaType: string; platform?: string }
-  | { type: 'layer'; id: string; digest: string; status: LayerStatus; current?: number; total?: number }
+  | {
+      type: 'layer';
+      id: string;
+      digest: string;
+      status: LayerStatus;
+      current?: number;
+      total?: number;
+      /** 'Retrying': the bytes kept (the next request asks for the rest), the wait and why. */
+      offset?: number;
+      delayMs?: number;
+      reason?: string;
+    }
   | { type: 'done'; ref: string; digest: string; upToDate: boolean };
 
 export type ProgressListener<E> = (event: E) => void;

@@ -7,11 +7,11 @@ import { parseManifest, type Descriptor, type ImageIndex, type ImageManifest, ty
 import { formatPlatform, hostPlatform, selectManifest } from '../oci/platform.js';
 import type { Reference } from '../reference/parse.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
-import { openBlob } from '../store/remote/blob.js';
 import { getManifest, type ManifestResult } from '../store/remote/manifest.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { LayerStatus, ProgressListener, PullEvent } from './progress.js';
+import { fetchBlob } from './pull-blob.js';
 
 /** The digest the reference resolved to (an index for multi-platform images), kept for RepoDigests. */
 export const RESOLVED_DIGEST_ANNOTATION = 'dev.regctl.resolved-digest';
@@ -117,7 +117,7 @@ async function pullPinned(remote: RemoteRegistry, store: LayoutStore, ref: Refer
   emit({ type: 'resolved', ref: ref.toString(), digest: top.digest, mediaType: top.mediaType, ...(p.descriptor.platform ? { platform: formatPlatform(p.descriptor.platform) } : {}) });
 
   const layerIds = new Set(p.layers.map((l) => l.digest));
-  const layerEvent = (d: Descriptor, status: LayerStatus, extra: { current?: number; total?: number } = {}) => {
+  const layerEvent = (d: Descriptor, status: LayerStatus, extra: { current?: number; total?: number; offset?: number; delayMs?: number; reason?: string } = {}) => {
     if (layerIds.has(d.digest)) emit({ type: 'layer', id: shortId(d.digest), digest: d.digest, status, ...extra });
   };
 
@@ -143,7 +143,11 @@ async function pullPinned(remote: RemoteRegistry, store: LayoutStore, ref: Refer
   let bytesDownloaded = 0;
   await mapLimit(missing, concurrency, async (d) => {
     // Read the counter only after the await: `x += await f()` would lose concurrent updates.
-    const written = await fetchBlob(remote, store, ref, d, opts, (current) => layerEvent(d, 'Downloading', { current, total: d.size }));
+    const written = await fetchBlob(remote, store, ref, d, {
+      ...signal,
+      onBytes: (current) => layerEvent(d, 'Downloading', { current, total: d.size }),
+      onRetry: (r) => layerEvent(d, 'Retrying', { offset: r.offset, delayMs: r.delayMs, reason: r.reason }),
+    });
     bytesDownloaded += written;
     layerEvent(d, 'Verifying Checksum');
     layerEvent(d, 'Download complete');
@@ -163,28 +167,4 @@ async function pullPinned(remote: RemoteRegistry, store: LayoutStore, ref: Refer
   await store.recordSources(blobs.map((d) => d.digest), ref.name());
   emit({ type: 'done', ref: ref.toString(), digest: top.digest, upToDate });
   return { name, digest: top.digest, descriptor, upToDate, bytesDownloaded };
-}
-
-/** Streams one blob into the store, resuming a partial left by an earlier run when the registry honours Range. */
-async function fetchBlob(
-  remote: RemoteRegistry,
-  store: LayoutStore,
-  ref: Reference,
-  d: Descriptor,
-  opts: PullOptions,
-  onBytes: (current: number) => void,
-): Promise<number> {
-  const offset = await store.partialLength(d.digest);
-  const res = await openBlob(remote, ref, d.digest, { ...(opts.signal ? { signal: opts.signal } : {}), ...(offset > 0 ? { offset } : {}) });
-  const resume = offset > 0 && res.status === 206;
-  if (offset > 0 && !resume) await store.discardPartial(d.digest);
-  const start = resume ? offset : 0;
-  const { written } = await store.writeBlob(d.digest, res.body, {
-    size: d.size,
-    resume,
-    ...(resume ? { offset } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    onProgress: (n) => onBytes(start + n),
-  });
-  return written;
 }

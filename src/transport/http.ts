@@ -82,14 +82,21 @@ class UndiciHeaders implements HttpHeaders {
 export async function readLimited(body: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of body) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    total += buf.length;
-    if (total > limit) {
-      body.destroy();
-      throw new RegctlError('REGCTL_TOO_LARGE', `response body exceeds the limit of ${limit} bytes`);
+  try {
+    for await (const chunk of body) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      total += buf.length;
+      if (total > limit) {
+        body.destroy();
+        throw new RegctlError('REGCTL_TOO_LARGE', `response body exceeds the limit of ${limit} bytes`);
+      }
+      chunks.push(buf);
     }
-    chunks.push(buf);
+  } catch (err) {
+    // A connection dropped mid-body surfaces as undici's raw SocketError; type it.
+    if (err instanceof RegctlError) throw err;
+    const detail = ((err as { message?: string }).message ?? String(err)).split('\n')[0];
+    throw new RegctlError('REGCTL_NETWORK', `connection lost while reading the response (${detail})`, { cause: err });
   }
   return Buffer.concat(chunks, total);
 }

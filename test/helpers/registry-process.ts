@@ -27,6 +27,10 @@ export interface StartRegistryOptions {
   upstream?: { url: string; username?: string; password?: string };
   binary?: string;
   startTimeoutMs?: number;
+  /** Listen on this port (default: an ephemeral one); a restart test reuses the old port. */
+  port?: number;
+  /** Use (and keep on stop()) this storage dir instead of a fresh one: a restart keeps the data. */
+  storageDir?: string;
 }
 
 export interface RunningRegistry {
@@ -55,13 +59,13 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Runn
   if (options.mode === 'mirror') await assertUpstreamAnswers(options.upstream?.url);
 
   const dir = await mkdtemp(path.join(options.parentDir ?? tmpdir(), `registry-${options.mode}-`));
-  const storageDir = path.join(dir, 'storage');
+  const storageDir = options.storageDir ?? path.join(dir, 'storage');
   const configPath = path.join(dir, 'config.yml');
   await writeFile(configPath, registryConfigYaml({ ...options, htpasswdPath: options.htpasswdPath ?? DEFAULT_HTPASSWD, storageDir }));
 
   // REGISTRY_* variables override the file: drop any the caller's environment has.
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
-  env.REGISTRY_HTTP_ADDR = '127.0.0.1:0';
+  env.REGISTRY_HTTP_ADDR = `127.0.0.1:${options.port ?? 0}`;
   const child = spawn(options.binary ?? 'docker-registry', ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   installExitHandlers();

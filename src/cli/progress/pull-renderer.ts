@@ -11,13 +11,22 @@ function header(e: Extract<PullEvent, { type: 'pulling' }>): string {
   return `${refPart}: Pulling from ${e.repository}`;
 }
 
+type LayerEvent = Extract<PullEvent, { type: 'layer' }>;
+
+/** The text after `ID: ` for a status without byte progress (docker's retry countdown start). */
+export function pullStatusText(e: LayerEvent): string {
+  if (e.status !== 'Retrying') return e.status;
+  const seconds = Math.max(1, Math.ceil((e.delayMs ?? 0) / 1000));
+  return `Retrying in ${seconds} second${seconds === 1 ? '' : 's'}`;
+}
+
 export function pullRenderer(mode: ProgressMode, out: OutputStream): (e: PullEvent) => void {
   if (mode === 'quiet') return () => undefined;
   if (mode === 'json') return (e) => out.write(JSON.stringify(e) + '\n');
   if (mode === 'plain') {
     return (e) => {
       if (e.type === 'pulling') out.write(header(e) + '\n');
-      else if (e.type === 'layer' && e.status !== 'Downloading') out.write(`${e.id}: ${e.status}\n`);
+      else if (e.type === 'layer' && e.status !== 'Downloading') out.write(`${e.id}: ${pullStatusText(e)}\n`);
     };
   }
   const board = new LayerBoard(out);
@@ -26,7 +35,7 @@ export function pullRenderer(mode: ProgressMode, out: OutputStream): (e: PullEve
     if (e.type === 'pulling') out.write(header(e) + '\n');
     else if (e.type === 'layer') {
       if (e.status === 'Downloading') board.set(e.id, `Downloading ${progressBar(e.current ?? 0, e.total ?? 0, width)}`, false);
-      else board.set(e.id, e.status);
+      else board.set(e.id, pullStatusText(e));
     } else if (e.type === 'done') board.flush();
   };
 }

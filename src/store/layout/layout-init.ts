@@ -43,8 +43,13 @@ async function directoryState(dir: string): Promise<'absent' | 'empty' | 'non-em
     if (code === 'ENOTDIR') throw layoutError(`${dir} is not a directory`, 'point --store (or REGCTL_STORE) at a directory');
     throw ioError('read', dir, err);
   }
-  return entries.length === 0 ? 'empty' : 'non-empty';
+  // Another process creating this layout right now has only its oci-layout temp file here
+  // (createIfAbsent writes it, then links it into place): that is not foreign content.
+  const foreign = entries.filter((name) => !MARKER_TEMP.test(name));
+  return foreign.length === 0 ? 'empty' : 'non-empty';
 }
+
+const MARKER_TEMP = /^oci-layout\.\d+\.[0-9a-f]+\.tmp$/;
 
 /** True when oci-layout exists and is valid; false when absent; REGCTL_LAYOUT when broken. */
 async function readOciLayout(file: string): Promise<boolean> {

@@ -86,4 +86,27 @@ describe('pull resumes partial blobs', () => {
     expect(await store.hasBlob(digestOf(layer))).toBe(layer.length);
     expect(await store.partialLength(digestOf(layer))).toBe(0);
   });
+
+  it('stores a partial that is already complete without asking for bytes=<size>- (which gets a 416)', async () => {
+    const { edge, store, remote } = await setup(true);
+    await leavePartial(store, layer.length);
+    const result = await pull(remote, store, parseReference(`${edge.host}/demo/app:v1`));
+    expect(result.bytesDownloaded).toBe(config.length);
+    expect(edge.requests.filter((r) => r.url.endsWith(digestOf(layer)))).toEqual([]);
+    expect(await store.hasBlob(digestOf(layer))).toBe(layer.length);
+  });
+
+  it('starts the blob over when the registry answers 416 to the Range request', async () => {
+    const { edge, store, remote } = await setup(true);
+    edge.on('GET', `/v2/demo/app/blobs/${digestOf(layer)}`, (req, res) => {
+      if (req.headers.range) res.writeHead(416, { 'content-range': `bytes */${layer.length}` }).end();
+      else res.writeHead(200, { 'content-length': layer.length }).end(layer);
+    });
+    await leavePartial(store, 10_000);
+    const result = await pull(remote, store, parseReference(`${edge.host}/demo/app:v1`));
+    expect(result.bytesDownloaded).toBe(config.length + layer.length);
+    const asked = edge.requests.filter((r) => r.url.endsWith(digestOf(layer)));
+    expect(asked.map((r) => r.headers.range)).toEqual(['bytes=10000-', undefined]);
+    expect(await store.hasBlob(digestOf(layer))).toBe(layer.length);
+  });
 });
