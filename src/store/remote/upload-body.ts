@@ -12,6 +12,8 @@ export interface BlobSource {
   size: number;
   /** Bytes from `start` (inclusive) to `end` (exclusive), as a fresh stream on every call. */
   read(start: number, end: number): AsyncIterable<Uint8Array>;
+  /** Where the bytes come from, for error messages (default: the local store). */
+  origin?: string;
 }
 
 /** The running digest of an upload; throws before the final byte goes out when it is wrong. */
@@ -23,6 +25,8 @@ export class UploadDigest {
   constructor(
     readonly expected: string,
     readonly size: number,
+    /** Named in errors: `local blob sha256:… (the store copy is corrupt)` unless told otherwise. */
+    private readonly what = `local blob ${expected} (the store copy is corrupt)`,
   ) {
     this.digester = createDigester(parseDigest(expected).algorithm);
     if (size === 0) this.finish();
@@ -54,7 +58,7 @@ export class UploadDigest {
 
   private finish(): void {
     const actual = this.digester.digest();
-    if (actual !== this.expected) throw new DigestMismatchError(this.expected, actual, `local blob ${this.expected} (the store copy is corrupt)`);
+    if (actual !== this.expected) throw new DigestMismatchError(this.expected, actual, this.what);
     this.done = true;
   }
 }
@@ -95,7 +99,7 @@ export class UploadBody implements AsyncIterable<Uint8Array> {
         if (position >= this.end) break;
       }
       if (position < this.end) {
-        throw new RegctlError('REGCTL_LAYOUT', `blob ${this.source.digest} in the store is shorter than its ${this.source.size} bytes`);
+        throw new RegctlError(this.source.origin ? 'REGCTL_REGISTRY' : 'REGCTL_LAYOUT', `blob ${this.source.digest} ${this.source.origin ? `from ${this.source.origin}` : 'in the store'} is shorter than its ${this.source.size} bytes`);
       }
     } catch (err) {
       this.failure = err;

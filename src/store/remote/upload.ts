@@ -94,7 +94,7 @@ function smallerChunk(current: number): number {
 
 /** Uploads the whole blob into `location` (or a new session). */
 export async function uploadBlob(t: UploadTarget, source: BlobSource, opts: PushBlobOptions = {}, location?: string): Promise<PushBlobResult> {
-  const hash = new UploadDigest(source.digest, source.size);
+  const hash = source.origin ? new UploadDigest(source.digest, source.size, `blob ${source.digest} from ${source.origin}`) : new UploadDigest(source.digest, source.size);
   const onBytes = opts.onBytes ?? (() => undefined);
   let state: UploadState = location ? { location, offset: 0 } : await newSession(t);
   let chunk = opts.chunkSize;

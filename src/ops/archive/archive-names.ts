@@ -1,0 +1,37 @@
+// How images in an archive are named: docker's manifest.json RepoTags, or an index.json
+// annotation holding a full reference (a bare tag such as skopeo's `v1` names nothing).
+import { RegctlError } from '../../errors.js';
+import { parseReference } from '../../reference/parse.js';
+
+export interface DockerManifestEntry {
+  Config?: unknown;
+  RepoTags?: unknown;
+  Layers?: unknown;
+}
+
+/** A structurally wrong archive (as opposed to a hostile entry, see entry-names.ts). */
+export function invalid(message: string): RegctlError {
+  return new RegctlError('REGCTL_INVALID_MANIFEST', message, { hint: 'the archive is not a valid image archive; nothing was loaded' });
+}
+
+/** The full name a string gives, if it is an image reference with a repository (not a bare tag). */
+export function fullName(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/[/:@]/.test(value)) return undefined;
+  try {
+    return parseReference(value).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** docker's RepoTags (`busybox:latest`, `host:5000/x:1`) as full names. */
+export function repoTags(entry: DockerManifestEntry | undefined): string[] {
+  const tags = Array.isArray(entry?.RepoTags) ? entry.RepoTags : [];
+  return tags.map((t) => {
+    try {
+      return parseReference(String(t)).toString();
+    } catch {
+      throw invalid(`manifest.json in the archive names an invalid reference: ${String(t)}`);
+    }
+  });
+}

@@ -1,0 +1,129 @@
+// `copy`: an image from one registry (or repository) to another without the local store.
+// Manifests are read with their exact bytes and put back unchanged, so every digest survives;
+// an index is copied whole, its children (by digest) before it. Each config and layer is
+// skipped when the destination has it (HEAD), mounted when both sides are the same registry,
+// else streamed from a GET on the source into the destination's upload, hashed on the way.
+// Returns data and emits push's progress events; never prints.
+import { RegctlError } from '../errors.js';
+import { shortId } from '../oci/digest.js';
+import { isForeignLayerMediaType } from '../oci/media-types.js';
+import { parseImageConfig, parseManifest, type Descriptor } from '../oci/manifest.js';
+import type { Reference } from '../reference/parse.js';
+import { getBlobBytes } from '../store/remote/blob.js';
+import { getManifest, putManifest, type ManifestResult } from '../store/remote/manifest.js';
+import type { RemoteRegistry } from '../store/remote/remote-registry.js';
+import { remoteBlobSource } from '../store/remote/remote-blob-source.js';
+import { pushBlob } from '../store/remote/upload.js';
+import { mapLimit } from '../util/concurrency.js';
+import { DEFAULT_PUSH_CONCURRENCY, type PushResult } from './push.js';
+import type { PushEvent, PushLayerStatus } from './push-progress.js';
+import type { ProgressListener } from './progress.js';
+
+const CONFIG_LIMIT = 16 * 1024 * 1024;
+
+export interface CopyOptions {
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener<PushEvent>;
+}
+
+export type CopyResult = PushResult;
+
+interface CopyPlan {
+  /** Children first; the last one goes under the destination tag. */
+  manifests: ManifestResult[];
+  blobs: Descriptor[];
+  layerIds: Map<string, string>;
+}
+
+/** Reads the source's manifests (an index and every child) and what they reference. */
+async function planCopy(remote: RemoteRegistry, src: Reference, signal?: AbortSignal): Promise<CopyPlan> {
+  const s = signal ? { signal } : {};
+  const plan: CopyPlan = { manifests: [], blobs: [], layerIds: new Map() };
+  const seen = new Set<string>();
+  const visit = async (m: ManifestResult, depth: number): Promise<void> => {
+    if (depth > 4) throw new RegctlError('REGCTL_INVALID_MANIFEST', `${src.familiar()}: indexes nested too deep`);
+    const parsed = parseManifest(m.bytes, m.mediaType);
+    if (parsed.kind === 'index') {
+      for (const child of parsed.index.manifests) {
+        if (plan.manifests.some((x) => x.digest === child.digest)) continue;
+        await visit(await getManifest(remote, src.withDigest(child.digest), s), depth + 1);
+      }
+    } else {
+      const { config, layers } = parsed.manifest;
+      let diffIds: readonly string[] = [];
+      try {
+        diffIds = parseImageConfig(await getBlobBytes(remote, src, config.digest, { ...s, limit: CONFIG_LIMIT })).rootfs.diff_ids;
+      } catch {
+        // An artifact's config is not an image config: its blobs are copied all the same.
+      }
+      if (!seen.has(config.digest)) plan.blobs.push(config);
+      seen.add(config.digest);
+      // docker's order and IDs: top-most layer first, named by its diff ID.
+      for (let i = layers.length - 1; i >= 0; i--) {
+        const layer = layers[i]!;
+        if (isForeignLayerMediaType(layer.mediaType) || seen.has(layer.digest)) continue;
+        seen.add(layer.digest);
+        plan.blobs.push(layer);
+        plan.layerIds.set(layer.digest, shortId(diffIds.length === layers.length ? diffIds[i]! : layer.digest));
+      }
+    }
+    plan.manifests.push(m);
+  };
+  await visit(await getManifest(remote, src, s), 0);
+  return plan;
+}
+
+/**
+ * Copies `src` (tag or digest) to `dst`. `dst` should carry the tag to write; a digest-only
+ * destination puts the manifest by digest.
+ */
+export async function copyImage(remote: RemoteRegistry, src: Reference, dst: Reference, opts: CopyOptions = {}): Promise<CopyResult> {
+  const emit = opts.onProgress ?? (() => undefined);
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  const tag = dst.tag ?? dst.digest ?? 'latest';
+  const plan = await planCopy(remote, src, opts.signal);
+  const top = plan.manifests[plan.manifests.length - 1]!;
+  if (dst.digest && dst.digest !== top.digest) throw new RegctlError('REGCTL_USAGE', `${src.familiar()} is ${top.digest}, not ${dst.digest}`);
+  emit({ type: 'pushing', ref: dst.toString(), repository: dst.name(), tag });
+
+  const layerEvent = (d: Descriptor, status: PushLayerStatus, extra: Partial<Extract<PushEvent, { type: 'layer' }>> = {}) => {
+    const id = plan.layerIds.get(d.digest);
+    if (id) emit({ type: 'layer', id, digest: d.digest, status, ...extra });
+  };
+  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY);
+  plan.blobs.forEach((d) => layerEvent(d, 'Preparing'));
+  plan.blobs.slice(concurrency).forEach((d) => layerEvent(d, 'Waiting'));
+  // Same registry: a mount from the source repository moves no bytes at all.
+  const mountFrom = src.registry === dst.registry && src.repository !== dst.repository ? [src.repository] : [];
+  const totals = { bytesUploaded: 0, pushed: 0, existed: 0, mounted: 0 };
+  await mapLimit(plan.blobs, concurrency, async (d) => {
+    const result = await pushBlob(remote, dst, remoteBlobSource(remote, src, d.digest, d.size, opts.signal), {
+      ...signal,
+      mountFrom,
+      onBytes: (current) => layerEvent(d, 'Pushing', { current, total: d.size }),
+      onRetry: (r) => layerEvent(d, 'Retrying', { offset: r.offset, delayMs: r.delayMs, reason: r.reason }),
+    });
+    if (result.kind === 'exists') {
+      totals.existed++;
+      layerEvent(d, 'Layer already exists');
+    } else if (result.kind === 'mounted') {
+      totals.mounted++;
+      layerEvent(d, 'Mounted from', { from: result.from });
+    } else {
+      totals.pushed++;
+      totals.bytesUploaded += result.bytesSent;
+      layerEvent(d, 'Pushed');
+    }
+  });
+
+  for (const m of plan.manifests.slice(0, -1)) {
+    const put = await putManifest(remote, dst.withDigest(m.digest), m.bytes, m.mediaType, signal);
+    emit({ type: 'manifest', ref: `${dst.name()}@${put.digest}`, digest: put.digest, mediaType: m.mediaType, size: put.size });
+  }
+  const target = dst.digest ? dst : dst.withTag(tag);
+  const put = await putManifest(remote, target, top.bytes, top.mediaType, signal);
+  emit({ type: 'manifest', ref: target.toString(), digest: put.digest, mediaType: top.mediaType, size: put.size });
+  emit({ type: 'done', ref: target.toString(), tag, digest: put.digest, size: put.size });
+  return { ref: target.toString(), tag, digest: put.digest, size: put.size, mediaType: top.mediaType, ...totals };
+}

@@ -1,0 +1,42 @@
+// A blob of one registry as the source of an upload to another (registry-to-registry copy):
+// every read is a fresh GET (with Range past the start, so an upload resumed after a dropped
+// connection fetches only the rest), streamed straight into the upload body, which hashes it
+// and refuses to complete when the digest is wrong. Nothing touches the disk.
+import type { Repository } from '../../reference/parse.js';
+import { openBlob } from './blob.js';
+import type { RemoteRegistry } from './remote-registry.js';
+import type { BlobSource } from './upload-body.js';
+
+export function remoteBlobSource(remote: RemoteRegistry, repo: Repository, digest: string, size: number, signal?: AbortSignal): BlobSource {
+  return {
+    digest,
+    size,
+    origin: repo.name(),
+    read: (start, end) => readRange(remote, repo, digest, start, end, signal),
+  };
+}
+
+async function* readRange(remote: RemoteRegistry, repo: Repository, digest: string, start: number, end: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  if (end <= start) return;
+  const res = await openBlob(remote, repo, digest, { ...(signal ? { signal } : {}), ...(start > 0 ? { offset: start } : {}) });
+  // A registry that ignores Range answers 200 with the whole blob: skip to `start` ourselves.
+  let skip = start > 0 && res.status !== 206 ? start : 0;
+  let position = start;
+  try {
+    for await (const raw of res.body) {
+      let chunk = raw as Uint8Array;
+      if (skip > 0) {
+        const dropped = Math.min(skip, chunk.byteLength);
+        skip -= dropped;
+        chunk = chunk.subarray(dropped);
+        if (chunk.byteLength === 0) continue;
+      }
+      if (position + chunk.byteLength > end) chunk = chunk.subarray(0, end - position);
+      position += chunk.byteLength;
+      yield chunk;
+      if (position >= end) break;
+    }
+  } finally {
+    res.body.destroy();
+  }
+}
