@@ -12,6 +12,7 @@ export interface GlobalOptions {
   insecureRegistry?: string[];
   certsDir?: string[];
   store?: string;
+  registryMirror?: string[];
 }
 
 export class CliContext {
@@ -69,13 +70,23 @@ export class CliContext {
   /** Transport settings from the global flags and daemon.json, without stored credentials (login adds its own). */
   async remoteOptions(): Promise<Omit<RemoteOptions, 'credentials'>> {
     const { loadDaemonSettings } = await import('../config/daemon-json.js');
+    const { loadRegistriesSettings, mergeMirrors } = await import('../config/registries-json.js');
     const daemon = await loadDaemonSettings(this.io.env);
+    const registries = await loadRegistriesSettings(this.io.env);
     return {
       env: this.io.env,
-      insecureRegistries: [...(this.globals.insecureRegistry ?? []), ...daemon.insecureRegistries],
+      insecureRegistries: [...(this.globals.insecureRegistry ?? []), ...daemon.insecureRegistries, ...registries.insecureRegistries],
+      mirrors: mergeMirrors(this.globals.registryMirror ?? [], daemon.registryMirrors, registries.mirrors),
       certsDirs: [...(this.globals.certsDir ?? []), ...defaultCertsDirs(this.io.env)],
       debug: this.debug,
-      onRetry: (registry, info) => this.debug(`${registry}: retrying in ${Math.round(info.delayMs)} ms (${info.reason})`),
+      onRetry: (registry, info) => {
+        // A wait the user would notice (a server's Retry-After, a long backoff) is shown as docker's
+        // "Retrying in N seconds"; short backoffs only with --debug.
+        if (info.delayMs >= 1000 && !this.globals.debug) {
+          const seconds = Math.ceil(info.delayMs / 1000);
+          this.err(`${registry}: ${info.reason}: Retrying in ${seconds} second${seconds === 1 ? '' : 's'}`);
+        } else this.debug(`${registry}: retrying in ${Math.round(info.delayMs)} ms (${info.reason})`);
+      },
     };
   }
 

@@ -22,6 +22,8 @@ export interface DiscoveryOptions {
   tls?: () => Promise<TlsOptions | undefined>;
   userAgent: string;
   attempts?: number;
+  /** A mirror URL names its scheme: `http` is used as given (no HTTPS attempt first). */
+  scheme?: 'https' | 'http';
   debug?: (line: string) => void;
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
@@ -32,8 +34,13 @@ export function isCertificateError(err: unknown): boolean {
 }
 
 export async function discoverEndpoint(registry: string, opts: DiscoveryOptions, signal?: AbortSignal): Promise<Endpoint> {
+  // The reference grammar allows any digits as a port; a URL does not (a port over 65535).
+  if (!URL.canParse(`https://${opts.apiHost}/v2/`)) {
+    throw new RegctlError('REGCTL_INVALID_REFERENCE', `invalid reference format: ${registry} is not a valid registry host[:port]`);
+  }
   const tls = await opts.tls?.();
   const httpsTls: TlsOptions | undefined = opts.insecure ? { ...tls, insecureSkipVerify: true } : tls;
+  if (opts.scheme === 'http') return pingOrigin(opts, `http://${opts.apiHost}`, undefined, signal);
   try {
     return await pingOrigin(opts, `https://${opts.apiHost}`, httpsTls, signal);
   } catch (err) {

@@ -35,6 +35,8 @@ export interface RegistryTransportOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Attempts for retryable failures (network errors, 429, 5xx). */
   attempts?: number;
+  /** Fixed scheme (mirror URLs name theirs); default: HTTPS, then HTTP where allowed. */
+  scheme?: 'https' | 'http';
 }
 
 export interface RegistryRequest {
@@ -114,7 +116,7 @@ export class RegistryTransport {
         scopes: wanted,
         ...(cred ? { credential: cred } : {}),
         registryIsHttps: ep.origin.startsWith('https:'),
-        allowHttpRealm: this.opts.allowHttp,
+        allowHttpRealm: this.opts.insecure, // loopback's implied plain HTTP does not cover a realm elsewhere
         ...(ep.tls ? { tls: ep.tls } : {}),
         ...(signal ? { signal } : {}),
         userAgent: this.opts.userAgent,
@@ -223,7 +225,7 @@ export class RegistryTransport {
       ...(cred ? { credential: cred } : {}),
       offline: opts.offline ?? true,
       registryIsHttps: ep.origin.startsWith('https:'),
-      allowHttpRealm: this.opts.allowHttp,
+      allowHttpRealm: this.opts.insecure, // loopback's implied plain HTTP does not cover a realm elsewhere
       ...(ep.tls ? { tls: ep.tls } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       userAgent: this.opts.userAgent,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { generateCerts, type TestCerts } from './certs.js';
+import { embeddedOpenRequested, startEmbeddedRegistry } from './embedded-registry.js';
 import { buildOciLayout, type BuiltImage } from './oci-builder.js';
 import type { ProvidedContext } from 'vitest';
 import type { HarnessFiles, RegistryEndpoint, SeededImages } from './provided.js';
@@ -76,7 +77,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await timed(`seed:${registry.mode}`, seedImages({ host: registry.host, ...target }, images, SEEDS.length));
       return registry;
     };
-    const openP = launch({ mode: 'open' }).then((r) => seed(r, { scheme: 'http' }));
+    // REGCTL_TEST_OPEN=embedded: the 'open' registry is regctl's own (`registry serve`), in this process.
+    const openRegistry = embeddedOpenRequested()
+      ? startEmbeddedRegistry(workDir).then((r) => (registries.push(r), (timings['start:embedded'] = Math.round(r.startMs)), r))
+      : launch({ mode: 'open' });
+    const openP = openRegistry.then((r) => seed(r, { scheme: 'http' }));
     const htpasswdP = launch({ mode: 'htpasswd' }).then((r) => seed(r, { scheme: 'http', creds: ALICE }));
     const tokenP = certsP.then(async (certs) => {
       tokenServer = await startTokenServer({ keyPath: certs.tokenKeyPath, kid: certs.tokenKid });

@@ -49,14 +49,21 @@ Examples:
       const render = pullRenderer(mode, ctx.io.stdout);
       const loud = mode !== 'quiet';
 
+      const { PullSourceTracker, sourceLine } = await import('../progress/mirror-source.js');
       const pullOne = (r: typeof ref) =>
         withErrorContext({ action: 'pull', ref: r.familiar(), repository: r.familiarName(), registry: r.registry }, async () => {
+          // With mirrors configured, say which endpoint served the pull.
+          const sources = new PullSourceTracker();
+          const unsubscribe = remote.onMirrorRead(sources.record);
           const result = await pull(remote, store, r, {
             ...(platform ? { platform } : {}),
             ...(flags.allPlatforms ? { allPlatforms: true } : {}),
             signal: ctx.signal,
             onProgress: render,
-          });
+          }).finally(unsubscribe);
+          const served = sources.summary(r.toString());
+          if (served && mode === 'json') ctx.io.stdout.write(JSON.stringify(served) + '\n');
+          else if (served && loud) ctx.err(sourceLine(served));
           if (mode === 'plain' || mode === 'tty') {
             ctx.out(`Digest: ${result.digest}`);
             ctx.out(`Status: ${result.upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${r.familiar()}`);

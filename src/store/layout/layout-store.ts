@@ -13,6 +13,7 @@ import { RegctlError } from '../../errors.js';
 import { isDigest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/manifest.js';
 import { readBlobBytes, openBlobStream, writeBlobBytes } from './blob-io.js';
+import { registryRoots } from './registry-roots.js';
 import { PinSet } from './blob-pins.js';
 import { writeBlob, type WriteBlobOptions, type WriteBlobResult } from './blob-writer.js';
 import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
@@ -197,7 +198,8 @@ export class LayoutStore {
   async gc(opts: GcOptions = {}): Promise<GcResult> {
     if (this.ready === undefined) return { removed: [], freedBytes: 0, doubts: [], stagingRemoved: 0 };
     return withStoreLock(this.paths.indexLock, this.paths.index, async () => {
-      const roots = (await readIndex(this.paths.index))?.manifests ?? [];
+      // Manifests an embedded registry serves from this directory are roots too (registry-roots.ts).
+      const roots = [...((await readIndex(this.paths.index))?.manifests ?? []), ...(await registryRoots(this.paths.dir))];
       return collectGarbage(this.paths, roots, opts);
     });
   }

@@ -4,7 +4,6 @@ import { DigestMismatchError, RegctlError } from '../../errors.js';
 import { createDigester, parseDigest } from '../../oci/digest.js';
 import type { Repository } from '../../reference/parse.js';
 import type { HttpResponse } from '../../transport/http.js';
-import { readRegistryError } from '../../transport/registry-error.js';
 import { repositoryScope } from '../../transport/scope.js';
 import type { RemoteRegistry } from './remote-registry.js';
 
@@ -17,15 +16,18 @@ export interface BlobRequestOptions {
 /** Opens a blob for streaming (redirects to CDNs followed without credentials). */
 export async function openBlob(remote: RemoteRegistry, repo: Repository, digest: string, opts: BlobRequestOptions = {}): Promise<HttpResponse> {
   parseDigest(digest);
-  const res = await remote.transport(repo.registry).request({
-    method: 'GET',
-    path: `/v2/${repo.repository}/blobs/${digest}`,
-    scopes: [repositoryScope(repo.repository, ['pull'])],
-    ...(opts.offset ? { headers: { range: `bytes=${opts.offset}-` } } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  if (res.status !== 200 && res.status !== 206) throw await readRegistryError(res, 'GET', res.url);
-  return res;
+  // Mirrors (if any) may serve it: the caller verifies the digest whoever sent the bytes.
+  return remote.read(
+    repo.registry,
+    {
+      method: 'GET',
+      path: `/v2/${repo.repository}/blobs/${digest}`,
+      scopes: [repositoryScope(repo.repository, ['pull'])],
+      ...(opts.offset ? { headers: { range: `bytes=${opts.offset}-` } } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+    (status) => status === 200 || status === 206,
+  );
 }
 
 /** Reads a small blob whole (at most `limit` bytes) and verifies its digest. */

@@ -41,20 +41,26 @@ export async function getManifest(
   ref: Reference,
   opts: { signal?: AbortSignal; accept?: readonly string[] } = {},
 ): Promise<ManifestResult> {
-  const res = await remote.transport(ref.registry).request({
-    method: 'GET',
-    path: manifestPath(ref),
-    scopes: [repositoryScope(ref.repository, ['pull'])],
-    headers: { accept: (opts.accept ?? MANIFEST_ACCEPT).join(', ') },
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  if (res.status !== 200) throw await readRegistryError(res, 'GET', res.url);
+  // A read: the registry's mirrors (if any) may serve it; the digest check below covers them too.
+  const res = await remote.read(
+    ref.registry,
+    {
+      method: 'GET',
+      path: manifestPath(ref),
+      scopes: [repositoryScope(ref.repository, ['pull'])],
+      headers: { accept: (opts.accept ?? MANIFEST_ACCEPT).join(', ') },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+    (status) => status === 200,
+  );
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > MANIFEST_LIMIT) {
     await res.dump();
     throw new RegctlError('REGCTL_TOO_LARGE', `manifest for ${ref.familiar()} is ${declared} bytes, over the ${MANIFEST_LIMIT}-byte limit`);
   }
   const bytes = await res.bytes(MANIFEST_LIMIT).catch((err: unknown) => {
+    // Only the size cap means "too large"; a connection dropped mid-body is reported as what it is.
+    if (!(err instanceof RegctlError) || err.code !== 'REGCTL_TOO_LARGE') throw err;
     throw new RegctlError('REGCTL_TOO_LARGE', `manifest for ${ref.familiar()} exceeds the ${MANIFEST_LIMIT}-byte limit`, { cause: err });
   });
   // A pinned reference must get exactly the bytes it names; a tag is checked against the

@@ -4,10 +4,13 @@
 import { apiHost } from '../../reference/hosts.js';
 import { UndiciHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../transport/http.js';
 import { isLoopbackRegistry, isMarkedInsecure } from '../../transport/insecure.js';
-import { RegistryTransport, type RetryInfo } from '../../transport/registry-transport.js';
+import { readRegistryError } from '../../transport/registry-error.js';
+import { RegistryTransport, type RegistryRequest, type RetryInfo } from '../../transport/registry-transport.js';
 import { loadRegistryTls } from '../../transport/tls.js';
 import { TokenCache, type Credential } from '../../transport/token.js';
 import { redactUrl } from '../../util/redact.js';
+import type { MirrorEndpoint } from './mirror-endpoint.js';
+import { firstServing, MirrorRouter, type MirrorTable, type ReadAttempt, type ReadFailure } from './mirror-router.js';
 
 export const USER_AGENT = `regctl/0.1.0 (node ${process.version}; ${process.platform})`;
 
@@ -27,15 +30,89 @@ export interface RemoteOptions {
   env?: NodeJS.ProcessEnv;
   /** Attempts for retryable failures; default 4. */
   attempts?: number;
+  /** Read-only mirrors per registry name, tried in order before the registry itself. */
+  mirrors?: MirrorTable;
+}
+
+/** Which endpoint served one mirrored read (only reported for registries that have mirrors). */
+export interface MirrorReadEvent {
+  registry: string;
+  path: string;
+  endpoint: string;
+  mirror: boolean;
+  failures: ReadFailure[];
 }
 
 export class RemoteRegistry {
   private readonly transports = new Map<string, RegistryTransport>();
   private readonly http: HttpClient;
   private readonly tokens = new TokenCache();
+  private readonly router: MirrorRouter;
+  private readonly mirrorListeners = new Set<(e: MirrorReadEvent) => void>();
 
   constructor(private readonly opts: RemoteOptions = {}) {
     this.http = opts.http ?? new UndiciHttpClient(opts.env ? { env: opts.env } : {});
+    this.router = new MirrorRouter(opts.mirrors ?? {});
+  }
+
+  mirrorsFor(registry: string): readonly MirrorEndpoint[] {
+    return this.router.mirrorsFor(registry);
+  }
+
+  /** Subscribes to "who served this read" reports; returns the unsubscribe function. */
+  onMirrorRead(listener: (e: MirrorReadEvent) => void): () => void {
+    this.mirrorListeners.add(listener);
+    return () => this.mirrorListeners.delete(listener);
+  }
+
+  /**
+   * A read (manifest or blob GET) that mirrors may serve: each mirror in order, then the
+   * registry. Returns a response whose status passed `ok`, or throws the registry's error
+   * (listing every endpoint tried when mirrors were tried first).
+   */
+  async read(registry: string, req: RegistryRequest, ok: (status: number) => boolean): Promise<HttpResponse> {
+    const upstream: ReadAttempt = { label: apiHost(registry), mirror: false, send: () => this.transport(registry).request(req) };
+    const mirrors = this.router.mirrorsFor(registry);
+    if (mirrors.length === 0) {
+      const res = await upstream.send();
+      if (!ok(res.status)) throw await readRegistryError(res, req.method, res.url);
+      return res;
+    }
+    const attempts = [...mirrors.map((m): ReadAttempt => ({ label: m.url, mirror: true, send: () => this.mirrorTransport(m).request(req) })), upstream];
+    const { res, served, failures } = await firstServing(attempts, req.method, ok);
+    this.opts.debug?.(`${registry}: ${req.method} ${req.path} served by ${served.label}`);
+    for (const l of this.mirrorListeners) l({ registry, path: req.path, endpoint: served.label, mirror: served.mirror, failures });
+    return res;
+  }
+
+  /**
+   * One transport per mirror: its own host for certs.d, insecure-registries and stored
+   * credentials (a registry's credentials are never sent to its mirror), the scheme its URL
+   * names, and a single attempt, since falling back to the next endpoint is the retry.
+   */
+  private mirrorTransport(m: MirrorEndpoint): RegistryTransport {
+    const key = `mirror+${m.url}`;
+    let t = this.transports.get(key);
+    if (!t) {
+      const insecure = isMarkedInsecure(m.host, this.opts.insecureRegistries ?? []);
+      const o = this.opts;
+      t = new RegistryTransport(m.host, {
+        http: this.http,
+        apiHost: m.host,
+        scheme: m.scheme,
+        ...(o.credentials ? { credential: () => o.credentials!(m.host) } : {}),
+        // As for registries (and docker's default 127.0.0.0/8 insecure range): loopback may fall back to HTTP.
+        allowHttp: m.scheme === 'http' || insecure || isLoopbackRegistry(m.host),
+        insecure,
+        tls: () => loadRegistryTls(m.host, { ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}), insecure }),
+        userAgent: o.userAgent ?? USER_AGENT,
+        tokenCache: this.tokens,
+        ...(o.debug ? { debug: o.debug } : {}),
+        attempts: 1,
+      });
+      this.transports.set(key, t);
+    }
+    return t;
   }
 
   transport(registry: string): RegistryTransport {

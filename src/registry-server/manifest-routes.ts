@@ -1,0 +1,96 @@
+// Manifests by tag or digest: GET/HEAD (stored media type, Docker-Content-Digest), PUT (every
+// referenced blob or child manifest must already be here, as distribution requires), DELETE.
+import { promises as fs } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { isDigestShaped, isValidTag } from '../reference/grammar.js';
+import { parseDigest, type DigestAlgorithm } from '../oci/digest.js';
+import { API_VERSION_HEADER, HttpError, readBody, sendEmpty } from './http-util.js';
+import type { RegistryStorage } from './storage.js';
+
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
+
+function checkReference(reference: string): void {
+  if (isDigestShaped(reference)) {
+    try {
+      parseDigest(reference);
+      return;
+    } catch {
+      throw new HttpError('DIGEST_INVALID', `invalid digest: ${reference}`);
+    }
+  }
+  if (!isValidTag(reference)) throw new HttpError('TAG_INVALID', `invalid tag: ${reference}`);
+}
+
+interface ManifestBody {
+  mediaType?: string;
+  config?: { digest?: string };
+  layers?: { digest?: string }[];
+  manifests?: { digest?: string }[];
+  subject?: { digest?: string };
+}
+
+export async function handleManifest(storage: RegistryStorage, req: IncomingMessage, res: ServerResponse, repo: string, reference: string): Promise<void> {
+  checkReference(reference);
+  const byDigest = reference.includes(':');
+  if (req.method === 'PUT') return putManifest(storage, req, res, repo, reference);
+  if (req.method === 'DELETE') {
+    const deleted = byDigest ? await storage.deleteManifest(repo, reference) : await storage.deleteTag(repo, reference);
+    if (!deleted) throw new HttpError('MANIFEST_UNKNOWN', 'manifest unknown', { name: repo, reference });
+    sendEmpty(res, 202);
+    return;
+  }
+  const link = await storage.resolveManifest(repo, reference);
+  if (!link) throw new HttpError('MANIFEST_UNKNOWN', 'manifest unknown', { name: repo, reference });
+  const headers = { ...API_VERSION_HEADER, 'content-type': link.mediaType, 'content-length': link.size, 'docker-content-digest': link.digest, etag: `"${link.digest}"` };
+  if (req.method === 'HEAD') {
+    res.writeHead(200, headers);
+    res.end();
+    return;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(storage.blobPath(link.digest));
+  } catch {
+    throw new HttpError('MANIFEST_UNKNOWN', 'manifest content missing from the content store', { name: repo, reference });
+  }
+  res.writeHead(200, { ...headers, 'content-length': bytes.length });
+  res.end(bytes);
+}
+
+async function putManifest(storage: RegistryStorage, req: IncomingMessage, res: ServerResponse, repo: string, reference: string): Promise<void> {
+  const bytes = await readBody(req, MANIFEST_LIMIT);
+  const algorithm = (reference.includes(':') ? parseDigest(reference).algorithm : 'sha256') as DigestAlgorithm;
+  const digest = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+  if (reference.includes(':') && reference !== digest) {
+    throw new HttpError('DIGEST_INVALID', 'manifest digest did not match', { expected: reference, actual: digest });
+  }
+  let body: ManifestBody;
+  try {
+    body = JSON.parse(bytes.toString('utf8')) as ManifestBody;
+  } catch {
+    throw new HttpError('MANIFEST_INVALID', 'manifest invalid: not JSON');
+  }
+  if (typeof body !== 'object' || body === null) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: not an object');
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const mediaType = body.mediaType || contentType;
+  if (!mediaType) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: no media type (set Content-Type or mediaType)');
+  const referenced = [body.config?.digest, ...(body.layers ?? []).map((l) => l.digest), ...(body.manifests ?? []).map((m) => m.digest)];
+  for (const d of referenced) {
+    if (typeof d !== 'string') {
+      if (d !== undefined) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: a descriptor has no digest');
+      continue;
+    }
+    let present: number | undefined;
+    try {
+      present = await storage.blobSize(d);
+    } catch {
+      throw new HttpError('MANIFEST_INVALID', `manifest invalid: bad digest ${d}`);
+    }
+    if (present === undefined) throw new HttpError('MANIFEST_BLOB_UNKNOWN', 'blob unknown to registry', { digest: d });
+  }
+  for (const d of referenced) if (typeof d === 'string') await storage.linkBlob(repo, d);
+  await storage.putBlobBytes(digest, bytes);
+  await storage.linkManifest(repo, { digest, mediaType, size: bytes.length }, reference.includes(':') ? undefined : reference);
+  sendEmpty(res, 201, { location: `/v2/${repo}/manifests/${digest}`, 'docker-content-digest': digest });
+}

@@ -1,0 +1,202 @@
+// The embedded registry's filesystem: an OCI layout's content store plus per-repository links.
+//
+//   DIR/oci-layout, DIR/blobs/sha256/<hex>          blobs and manifests (shared, content-addressed;
+//                                                    the same place a regctl store keeps them)
+//   DIR/registry/repositories/<repo>/_tags/<tag>     {"digest","mediaType","size"} of the tagged manifest
+//   DIR/registry/repositories/<repo>/_manifests/<alg>/<hex>   {"digest","mediaType","size"}: the repo holds it
+//   DIR/registry/repositories/<repo>/_layers/<alg>/<hex>      empty: the repo holds the blob
+//   DIR/registry/uploads/<uuid>                      upload sessions in progress
+//
+// Images a regctl store lists in DIR/index.json under full names (`docker.io/library/busybox:latest`)
+// are served read-only as repository `docker.io/library/busybox`, tag `latest`.
+// Every write is atomic: temp file in the same directory, fsync, rename.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseDigest } from '../oci/digest.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { ContentStore, isNotFound } from './content-store.js';
+import { readStoreImages, type ManifestLink, type StoreImage } from './store-images.js';
+
+export type { ManifestLink };
+export { isNotFound };
+
+export class RegistryStorage extends ContentStore {
+  private readonly reposDir: string;
+  readonly uploadsDir: string;
+  /** Upload sessions with a request body still arriving. */
+  readonly busyUploads = new Set<string>();
+
+  constructor(dir: string) {
+    super(dir);
+    this.reposDir = path.join(dir, 'registry', 'repositories');
+    this.uploadsDir = path.join(dir, 'registry', 'uploads');
+  }
+
+  async init(): Promise<void> {
+    await fs.mkdir(path.join(this.blobsDir, 'sha256'), { recursive: true });
+    await fs.mkdir(this.reposDir, { recursive: true });
+    await fs.mkdir(this.uploadsDir, { recursive: true });
+    try {
+      await fs.writeFile(path.join(this.dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+
+  private repoDir(repo: string): string {
+    return path.join(this.reposDir, ...repo.split('/'));
+  }
+
+  private manifestLinkPath(repo: string, digest: string): string {
+    const d = parseDigest(digest);
+    return path.join(this.repoDir(repo), '_manifests', d.algorithm, d.hex);
+  }
+
+  private layerLinkPath(repo: string, digest: string): string {
+    const d = parseDigest(digest);
+    return path.join(this.repoDir(repo), '_layers', d.algorithm, d.hex);
+  }
+
+  /** Records that `repo` holds the blob (uploaded, mounted or referenced by its manifests). */
+  async linkBlob(repo: string, digest: string): Promise<void> {
+    const file = this.layerLinkPath(repo, digest);
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+    await fs.writeFile(file, '', { mode: 0o644 });
+  }
+
+  /**
+   * The blob's size when `repo` may serve it: linked to the repository (as distribution does,
+   * so a push into a new repository mounts instead of finding everything present), or any
+   * blob for a repository served from the store's index.json.
+   */
+  async repoBlobSize(repo: string, digest: string): Promise<number | undefined> {
+    const size = await this.blobSize(digest);
+    if (size === undefined) return undefined;
+    if (await this.exists(this.layerLinkPath(repo, digest))) return size;
+    if (await this.exists(this.manifestLinkPath(repo, digest))) return size;
+    return (await this.storeImages()).some((i) => i.repo === repo) ? size : undefined;
+  }
+
+  async unlinkBlob(repo: string, digest: string): Promise<boolean> {
+    try {
+      await fs.unlink(this.layerLinkPath(repo, digest));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  private tagPath(repo: string, tag: string): string {
+    return path.join(this.repoDir(repo), '_tags', tag);
+  }
+
+  private async readJson<T>(file: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async linkManifest(repo: string, link: ManifestLink, tag?: string): Promise<void> {
+    const body = JSON.stringify(link);
+    await writeFileAtomic(this.manifestLinkPath(repo, link.digest), body, { mode: 0o644, dirMode: 0o755 });
+    if (tag !== undefined) await writeFileAtomic(this.tagPath(repo, tag), body, { mode: 0o644, dirMode: 0o755 });
+  }
+
+  /** The manifest a tag or digest names in a repository (registry links first, then the store's index.json). */
+  async resolveManifest(repo: string, reference: string): Promise<ManifestLink | undefined> {
+    if (reference.includes(':')) {
+      const own = await this.readJson<Omit<ManifestLink, 'digest'>>(this.manifestLinkPath(repo, reference));
+      if (own) return { ...own, digest: reference };
+      return (await this.storeImages()).find((i) => i.repo === repo && i.link.digest === reference)?.link;
+    }
+    const tagged = await this.readJson<ManifestLink>(this.tagPath(repo, reference));
+    if (tagged) return tagged;
+    return (await this.storeImages()).find((i) => i.repo === repo && i.tag === reference)?.link;
+  }
+
+  async deleteManifest(repo: string, digest: string): Promise<boolean> {
+    let found = false;
+    try {
+      await fs.unlink(this.manifestLinkPath(repo, digest));
+      found = true;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    for (const tag of await this.ownTags(repo)) {
+      const link = await this.readJson<ManifestLink>(this.tagPath(repo, tag));
+      if (link?.digest === digest) await fs.rm(this.tagPath(repo, tag), { force: true });
+    }
+    return found;
+  }
+
+  async deleteTag(repo: string, tag: string): Promise<boolean> {
+    try {
+      await fs.unlink(this.tagPath(repo, tag));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  private async ownTags(repo: string): Promise<string[]> {
+    try {
+      return (await fs.readdir(path.join(this.repoDir(repo), '_tags'))).filter((t) => !t.includes('.tmp'));
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+  }
+
+  /** Tags of a repository, sorted; undefined when the repository is unknown. */
+  async tags(repo: string): Promise<string[] | undefined> {
+    const own = await this.ownTags(repo);
+    const fromStore = (await this.storeImages()).filter((i) => i.repo === repo).map((i) => i.tag);
+    const known = own.length > 0 || fromStore.length > 0 || (await this.exists(path.join(this.repoDir(repo), '_manifests')));
+    if (!known) return undefined;
+    return [...new Set([...own, ...fromStore])].sort();
+  }
+
+  private async exists(p: string): Promise<boolean> {
+    return fs.stat(p).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Every repository name, sorted. */
+  async repositories(): Promise<string[]> {
+    const found = new Set<string>((await this.storeImages()).map((i) => i.repo));
+    const walk = async (dir: string, prefix: string[]): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (isNotFound(err)) return;
+        throw err;
+      }
+      if (entries.some((e) => e.name === '_manifests')) found.add(prefix.join('/'));
+      for (const e of entries) if (e.isDirectory() && !e.name.startsWith('_')) await walk(path.join(dir, e.name), [...prefix, e.name]);
+    };
+    await walk(this.reposDir, []);
+    return [...found].sort();
+  }
+
+  private storeImages(): Promise<StoreImage[]> {
+    return readStoreImages(this.dir);
+  }
+
+  newUploadId(): string {
+    return randomBytes(16).toString('hex');
+  }
+
+  uploadPath(id: string): string {
+    if (!/^[a-f0-9]{32}$/.test(id)) throw Object.assign(new Error('bad upload id'), { code: 'ENOENT' });
+    return path.join(this.uploadsDir, id);
+  }
+}
