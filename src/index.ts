@@ -37,3 +37,52 @@ export type { ListTagsOptions } from './store/remote/tags.js';
 
 export { inspectManifest } from './ops/inspect-manifest.js';
 export type { InspectedManifest, InspectManifestOptions } from './ops/inspect-manifest.js';
+
+// The client object: every operation with typed options and results (README "Use as a library").
+export { RegistryClient, createClient } from './client.js';
+export type { RegistryClientOptions, ClientLoginOptions, SignalOptions, BlobInput, RefInput, RepoInput, BearerTokenOptions } from './client.js';
+
+// Operations, also usable without the client (they take a RemoteRegistry and/or a LayoutStore).
+export { pull, DEFAULT_PULL_CONCURRENCY } from './ops/pull.js';
+export type { PullOptions, PullResult } from './ops/pull.js';
+export { push, DEFAULT_PUSH_CONCURRENCY } from './ops/push.js';
+export type { PushOptions, PushResult } from './ops/push.js';
+export type { PullEvent, LayerStatus, ProgressListener } from './ops/progress.js';
+export type { PushEvent, PushLayerStatus } from './ops/push-progress.js';
+export { login } from './ops/login.js';
+export type { LoginOptions, LoginResult, LoginEvent, CredentialRequest, AskedCredentials } from './ops/login.js';
+export { logout } from './ops/logout.js';
+export type { LogoutResult, LogoutFailure } from './ops/logout.js';
+export { search } from './ops/search.js';
+export type { SearchOptions, SearchOutcome, SearchResult } from './ops/search.js';
+export { manifestDigest } from './ops/manifest-digest.js';
+export type { ManifestDigest } from './ops/manifest-digest.js';
+export { bearerToken } from './ops/bearer-token.js';
+export type { LocalImage } from './ops/local-image.js';
+export type { TagResult } from './ops/tag-image.js';
+export type { RemoveImageResult } from './ops/remove-image.js';
+export { copyImage } from './ops/copy.js';
+export type { CopyOptions, CopyResult } from './ops/copy.js';
+export { saveImages } from './ops/save.js';
+export type { SaveOptions } from './ops/save.js';
+export { loadArchive } from './ops/load.js';
+export type { LoadedImage } from './ops/load.js';
+
+// Remote store primitives.
+export { putManifest } from './store/remote/manifest.js';
+export { openBlob, getBlobBytes } from './store/remote/blob.js';
+export type { BlobRequestOptions } from './store/remote/blob.js';
+export { pushBlob, blobExists } from './store/remote/upload.js';
+export type { BlobSource, PushBlobOptions, PushBlobResult, UploadRetry } from './store/remote/upload.js';
+export { listCatalog } from './store/remote/catalog.js';
+export type { CatalogOptions } from './store/remote/catalog.js';
+
+// Local store (OCI image layout).
+export { LayoutStore } from './store/layout/layout-store.js';
+export { defaultStorePath } from './store/store-path.js';
+
+// Credentials: config.json, helpers, keyring, chosen as docker does.
+export { CredentialResolver } from './config/credentials/select.js';
+export type { CredentialResolverOptions, HelperSelection } from './config/credentials/select.js';
+export type { AuthConfig, CredentialStore, CredentialStoreKind } from './config/credentials/types.js';
+export { configDir } from './config/paths.js';

@@ -11,12 +11,19 @@ import { registerPush } from './commands/push.js';
 import { registerImages } from './commands/images.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerRmi } from './commands/rmi.js';
+import { registerPrune } from './commands/prune.js';
 import { registerTag } from './commands/tag.js';
 import { registerTags } from './commands/tags.js';
 import { registerSearch } from './commands/search.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerDigest } from './commands/digest.js';
 import { registerRatelimit } from './commands/ratelimit.js';
+import { registerRegistry } from './commands/registry.js';
+import { registerSave } from './commands/save.js';
+import { registerLoad } from './commands/load.js';
+import { registerCopy } from './commands/copy.js';
+import { registerAuth } from './commands/auth.js';
+import { registerCompletion } from './commands/completion.js';
 import { VERSION } from './version.js';
 
 export type ContextFactory = (globals: GlobalOptions) => CliContext;
@@ -35,6 +42,7 @@ export function buildProgram(io: CliIO, makeContext: ContextFactory): Command {
     .addOption(new Option('--insecure-registry <host>', 'allow plain HTTP / unverified TLS for HOST[:PORT] or a CIDR (repeatable)').argParser(collect))
     .option('--store <dir>', 'local image store, an OCI layout (default $REGCTL_STORE, else $XDG_DATA_HOME/regctl)')
     .addOption(new Option('--certs-dir <dir>', 'extra certs.d directory holding HOST[:PORT]/ca.crt, client.cert, client.key (repeatable)').argParser(collect))
+    .addOption(new Option('--registry-mirror <url>', 'pull Docker Hub images through this mirror first (repeatable; REGISTRY=URL mirrors another registry)').argParser(collect))
     .helpCommand(true)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -65,11 +73,18 @@ Exit codes: 0 ok, 1 failure, 2 usage or invalid reference, 3 authentication/auth
   registerTag(program, context);
   registerImages(program, context);
   registerRmi(program, context);
+  registerPrune(program, context);
   registerInspect(program, context);
   registerSearch(program, context);
   registerCatalog(program, context);
   registerDigest(program, context);
   registerRatelimit(program, context);
+  registerRegistry(program, context);
+  registerSave(program, context);
+  registerLoad(program, context);
+  registerCopy(program, context);
+  registerAuth(program, context);
+  registerCompletion(program, context);
 
   // Subcommands share the same output routing and error handling as the root.
   for (const cmd of program.commands) applyOutput(cmd, io);

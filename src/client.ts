@@ -1,0 +1,233 @@
+// The library's front door: one object holding the transport settings, the credential resolver
+// and the local store, offering every operation with typed options and results. It only
+// delegates to the ops and stores (the CLI uses those same functions); nothing here prints or
+// exits, and every network operation takes an AbortSignal.
+import { CredentialResolver } from './config/credentials/select.js';
+import type { AuthConfig } from './config/credentials/types.js';
+import { isRegctlError, UsageError } from './errors.js';
+import {
+  blobSource,
+  reference,
+  repo,
+  signalOf,
+  type BlobInput,
+  type ClientLoginOptions,
+  type RefInput,
+  type RegistryClientOptions,
+  type RepoInput,
+  type SignalOptions,
+} from './client-options.js';
+import { login as loginOp, type LoginResult } from './ops/login.js';
+import { logout as logoutOp, type LogoutResult } from './ops/logout.js';
+import { pull as pullOp, type PullOptions, type PullResult } from './ops/pull.js';
+import { push as pushOp, type PushOptions, type PushResult } from './ops/push.js';
+import { search as searchOp, type SearchOptions, type SearchOutcome } from './ops/search.js';
+import { listLocalImages, type LocalImage } from './ops/local-image.js';
+import { tagImage as tagImageOp, type TagResult } from './ops/tag-image.js';
+import { removeImage as removeImageOp, type RemoveImageResult } from './ops/remove-image.js';
+import { parseReference, parseRepository, type Reference, type Repository } from './reference/parse.js';
+import { parseSearchTerm } from './reference/search-term.js';
+import { LayoutStore } from './store/layout/layout-store.js';
+import { getBlobBytes, openBlob } from './store/remote/blob.js';
+import { listCatalog, type CatalogOptions } from './store/remote/catalog.js';
+import { getManifest, headManifest, putManifest, type ManifestHead, type ManifestResult } from './store/remote/manifest.js';
+import { RemoteRegistry, type RemoteOptions } from './store/remote/remote-registry.js';
+import { listTags, type ListTagsOptions } from './store/remote/tags.js';
+import { blobExists, pushBlob, type PushBlobOptions, type PushBlobResult } from './store/remote/upload.js';
+import { startUpload } from './store/remote/upload-session.js';
+import { defaultStorePath } from './store/store-path.js';
+import { bearerToken, type BearerTokenOptions } from './ops/bearer-token.js';
+import { copyImage, type CopyOptions, type CopyResult } from './ops/copy.js';
+import { saveImages, type SaveOptions } from './ops/save.js';
+import { loadArchive, type LoadedImage } from './ops/load.js';
+import type { Readable, Writable } from 'node:stream';
+
+export type { BearerTokenOptions };
+export type { BlobInput, ClientLoginOptions, RefInput, RegistryClientOptions, RepoInput, SignalOptions } from './client-options.js';
+
+/** Every method returning a Promise reports failures (a bad reference too) by rejecting with a RegctlError. */
+export class RegistryClient {
+  readonly options: RegistryClientOptions;
+  readonly remote: RemoteRegistry;
+  readonly #remoteOptions: RemoteOptions;
+  #resolver: Promise<CredentialResolver> | undefined;
+  #store: Promise<LayoutStore> | undefined;
+
+  constructor(options: RegistryClientOptions = {}) {
+    this.options = options;
+    const { credentials, ...remoteOptions } = options;
+    const supplied = credentials === false ? undefined : (credentials ?? ((registry: string) => this.#storedCredentials(registry)));
+    const { configDir: _dir, storeDir: _store, onWarning: _warn, resolver: _resolver, ...transport } = remoteOptions;
+    this.#remoteOptions = { ...transport, ...(supplied ? { credentials: supplied } : {}) };
+    this.remote = new RemoteRegistry(this.#remoteOptions);
+  }
+
+  /** docker's reference rules: `busybox` is docker.io/library/busybox:latest. Throws InvalidReferenceError. */
+  static parseReference(input: string): Reference {
+    return parseReference(input);
+  }
+
+  static parseRepository(input: string): Repository {
+    return parseRepository(input);
+  }
+
+  /** config.json, its credential helpers and the keyring, exactly as docker chooses between them. */
+  credentialResolver(): Promise<CredentialResolver> {
+    this.#resolver ??= CredentialResolver.create({
+      configDirFlag: this.options.configDir,
+      ...(this.options.env ? { env: this.options.env } : {}),
+      ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
+      ...this.options.resolver,
+    });
+    return this.#resolver;
+  }
+
+  /** Stored credentials for a registry (`docker.io`, `host:5000`), or undefined for anonymous. */
+  async resolveCredentials(registry: string): Promise<AuthConfig | undefined> {
+    return (await this.credentialResolver()).resolve(registry);
+  }
+
+  /** Like docker, an unusable config.json does not stop anonymous access: a warning, then none. */
+  async #storedCredentials(registry: string): Promise<AuthConfig | undefined> {
+    try {
+      return await this.resolveCredentials(registry);
+    } catch (err) {
+      if (!isRegctlError(err) || err.code !== 'REGCTL_CONFIG') throw err;
+      this.options.onWarning?.(`Error loading config file: ${err.message}`);
+      return undefined;
+    }
+  }
+
+  /** Verifies the credentials against the registry, then saves them where docker would. */
+  async login(registry: string, opts: ClientLoginOptions): Promise<LoginResult> {
+    // login checks with its own short-lived connection; a caller's injected HTTP client stays open.
+    const { credentials: _credentials, http: _http, ...remote } = this.#remoteOptions;
+    return loginOp({
+      registry,
+      resolver: await this.credentialResolver(),
+      username: opts.username,
+      password: opts.password,
+      ask: () => Promise.reject(new UsageError('login needs a username and a password')),
+      remote,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  }
+
+  async logout(registry: string): Promise<LogoutResult> {
+    return logoutOp(await this.credentialResolver(), registry);
+  }
+
+  /** A bearer token for one repository (pull, or pull and push), for calling the registry API yourself. */
+  async bearerToken(repository: RepoInput, opts: BearerTokenOptions = {}): Promise<string> {
+    return bearerToken(this.#remoteOptions, repo(repository), opts);
+  }
+
+  async getManifest(ref: RefInput, opts: SignalOptions & { accept?: readonly string[] } = {}): Promise<ManifestResult> {
+    return getManifest(this.remote, reference(ref), opts);
+  }
+
+  async headManifest(ref: RefInput, opts: SignalOptions & { accept?: readonly string[] } = {}): Promise<ManifestHead> {
+    return headManifest(this.remote, reference(ref), opts);
+  }
+
+  /** PUT with the exact bytes; the result's digest is the digest of those bytes. */
+  async putManifest(ref: RefInput, bytes: Uint8Array, mediaType: string, opts: SignalOptions = {}): Promise<{ digest: string; size: number }> {
+    return putManifest(this.remote, reference(ref), Buffer.from(bytes), mediaType, opts);
+  }
+
+  /** A small blob (an image config) read whole and verified against its digest. */
+  async getBlob(repository: RepoInput, digest: string, opts: SignalOptions & { limit?: number } = {}): Promise<Buffer> {
+    return getBlobBytes(this.remote, repo(repository), digest, opts);
+  }
+
+  /** A blob as a stream (large layers); the caller verifies the digest if it needs to. */
+  async openBlob(repository: RepoInput, digest: string, opts: SignalOptions = {}): Promise<AsyncIterable<Uint8Array>> {
+    return (await openBlob(this.remote, repo(repository), digest, opts)).body;
+  }
+
+  /** Whether the repository holds the blob (HEAD). */
+  async headBlob(repository: RepoInput, digest: string, opts: SignalOptions = {}): Promise<boolean> {
+    return blobExists({ remote: this.remote, repo: repo(repository), ...signalOf(opts) }, digest);
+  }
+
+  /** Uploads a blob unless the repository has it; `mountFrom` tries cross-repository mounts first. */
+  async putBlob(repository: RepoInput, blob: BlobInput, opts: PushBlobOptions & { digest?: string } = {}): Promise<PushBlobResult> {
+    return pushBlob(this.remote, repo(repository), blobSource(blob, opts.digest), opts);
+  }
+
+  /** Cross-repository mount only: true when the registry mounted it, false when it would need an upload. */
+  async mountBlob(repository: RepoInput, digest: string, from: string, opts: SignalOptions = {}): Promise<boolean> {
+    const started = await startUpload({ remote: this.remote, repo: repo(repository), ...signalOf(opts) }, { digest, from });
+    return started?.kind === 'mounted';
+  }
+
+  async listTags(repository: RepoInput, opts: ListTagsOptions = {}): Promise<string[]> {
+    return listTags(this.remote, repo(repository), opts);
+  }
+
+  /** Repository paths of a registry (`GET /v2/_catalog`); REGCTL_UNSUPPORTED when it has none. */
+  async catalog(registry: string, opts: CatalogOptions = {}): Promise<string[]> {
+    return listCatalog(this.remote, registry, opts);
+  }
+
+  /** docker search: `nginx` asks Docker Hub, `host:5000/term` that registry (catalog fallback). */
+  async search(term: string, opts: SearchOptions = {}): Promise<SearchOutcome> {
+    return searchOp(this.remote, parseSearchTerm(term), opts);
+  }
+
+  /** The local OCI layout store (created on first use). */
+  store(): Promise<LayoutStore> {
+    this.#store ??= LayoutStore.open(this.options.storeDir ?? defaultStorePath(this.options.env ? { env: this.options.env } : {}));
+    return this.#store;
+  }
+
+  /** Pulls into the store: only the blobs it lacks, verified while they stream. */
+  async pull(ref: RefInput, opts: PullOptions = {}): Promise<PullResult> {
+    return pullOp(this.remote, await this.store(), reference(ref), opts);
+  }
+
+  /** Pushes a stored image to the registry its name points at (tag it first with `tag`). */
+  async push(ref: RefInput, opts: PushOptions = {}): Promise<PushResult> {
+    return pushOp(this.remote, await this.store(), reference(ref), opts);
+  }
+
+  /**
+   * Registry to registry (or repository to repository) without the local store: exact manifest
+   * bytes, blobs skipped when present, mounted on the same registry, else streamed across.
+   */
+  async copy(source: RefInput, destination: RefInput, opts: CopyOptions = {}): Promise<CopyResult> {
+    return copyImage(this.remote, reference(source), reference(destination), opts);
+  }
+
+  /** Writes local images as a `docker save` tar (OCI layout plus manifest.json) to `out`. */
+  async save(images: readonly string[], out: Writable, opts: SaveOptions = {}): Promise<void> {
+    return saveImages(await this.store(), images, out, opts);
+  }
+
+  /** Reads a `docker save` / skopeo docker-archive or oci-archive tar into the store. */
+  async load(input: Readable, opts: SignalOptions = {}): Promise<LoadedImage[]> {
+    return loadArchive(await this.store(), input, opts);
+  }
+
+  async images(): Promise<LocalImage[]> {
+    return listLocalImages(await this.store());
+  }
+
+  async tag(source: string, target: string): Promise<TagResult> {
+    return tagImageOp(await this.store(), source, target);
+  }
+
+  async removeImage(input: string, opts: { force?: boolean } = {}): Promise<RemoveImageResult> {
+    return removeImageOp(await this.store(), input, opts);
+  }
+
+  /** Closes the HTTP connections; the client is unusable afterwards. */
+  async close(): Promise<void> {
+    await this.remote.close();
+  }
+}
+
+/** Same as `new RegistryClient(options)`. */
+export function createClient(options: RegistryClientOptions = {}): RegistryClient {
+  return new RegistryClient(options);
+}

@@ -1,0 +1,119 @@
+// Type tests of the public API, compiled by tsc against the package's own .d.ts (imported by
+// name, through package.json "exports"), by test/unit/types/api.test.ts. Nothing here runs.
+import { expectTypeOf } from 'vitest';
+import {
+  RegistryClient,
+  createClient,
+  RegctlError,
+  isRegctlError,
+  parseReference,
+  pull,
+  push,
+  type AuthConfig,
+  type LayerStatus,
+  type ManifestResult,
+  type PullEvent,
+  type PullOptions,
+  type PullResult,
+  type PushBlobResult,
+  type PushEvent,
+  type PushResult,
+  type Reference,
+  type RegctlErrorCode,
+  type RegistryClientOptions,
+  type SearchOutcome,
+  type LoginResult,
+  type LogoutResult,
+  type CopyResult,
+  type LoadedImage,
+} from 'regctl-cli';
+
+declare const client: RegistryClient;
+declare const signal: AbortSignal;
+
+// Construction: options are optional and typed.
+expectTypeOf(createClient).returns.toEqualTypeOf<RegistryClient>();
+expectTypeOf<RegistryClientOptions['storeDir']>().toEqualTypeOf<string | undefined>();
+expectTypeOf<RegistryClientOptions['insecureRegistries']>().toEqualTypeOf<readonly string[] | undefined>();
+new RegistryClient();
+new RegistryClient({ configDir: '/tmp/docker', storeDir: '/tmp/store', insecureRegistries: ['10.0.0.0/8'], credentials: false });
+new RegistryClient({ credentials: async () => ({ username: 'u', password: 'p' }) });
+// @ts-expect-error credentials are a function or false, not a record
+new RegistryClient({ credentials: { username: 'u' } });
+
+// References.
+expectTypeOf(RegistryClient.parseReference).returns.toEqualTypeOf<Reference>();
+expectTypeOf(parseReference('busybox').digest).toEqualTypeOf<string | undefined>();
+
+// pull: result has digest: string; onProgress receives the union of pull events; signal accepted.
+expectTypeOf(client.pull).returns.resolves.toEqualTypeOf<PullResult>();
+expectTypeOf<PullResult['digest']>().toEqualTypeOf<string>();
+expectTypeOf<PullResult['bytesDownloaded']>().toEqualTypeOf<number>();
+expectTypeOf<Parameters<NonNullable<PullOptions['onProgress']>>[0]>().toEqualTypeOf<PullEvent>();
+expectTypeOf<PullEvent['type']>().toEqualTypeOf<'pulling' | 'resolved' | 'layer' | 'done'>();
+expectTypeOf<Extract<PullEvent, { type: 'layer' }>['status']>().toEqualTypeOf<LayerStatus>();
+client.pull('busybox', {
+  signal,
+  onProgress: (event) => {
+    expectTypeOf(event).toEqualTypeOf<PullEvent>();
+    if (event.type === 'layer') expectTypeOf(event.current).toEqualTypeOf<number | undefined>();
+    if (event.type === 'done') expectTypeOf(event.upToDate).toEqualTypeOf<boolean>();
+  },
+});
+// @ts-expect-error push events are not pull events
+client.pull('busybox', { onProgress: (event: PushEvent) => event });
+// The free functions take the same options.
+expectTypeOf(pull).returns.resolves.toEqualTypeOf<PullResult>();
+expectTypeOf(push).returns.resolves.toEqualTypeOf<PushResult>();
+
+// push: typed result and events.
+expectTypeOf(client.push).returns.resolves.toEqualTypeOf<PushResult>();
+expectTypeOf<PushResult['digest']>().toEqualTypeOf<string>();
+expectTypeOf<PushResult['mounted']>().toEqualTypeOf<number>();
+client.push('localhost:5000/app:1', {
+  signal,
+  onProgress: (event) => {
+    expectTypeOf(event).toEqualTypeOf<PushEvent>();
+    if (event.type === 'layer' && event.status === 'Mounted from') expectTypeOf(event.from).toEqualTypeOf<string | undefined>();
+  },
+});
+
+// Manifests and blobs.
+expectTypeOf(client.getManifest).returns.resolves.toEqualTypeOf<ManifestResult>();
+expectTypeOf<ManifestResult['bytes']>().toEqualTypeOf<Buffer>();
+expectTypeOf(client.headManifest).returns.resolves.toHaveProperty('digest').toEqualTypeOf<string | undefined>();
+expectTypeOf(client.putManifest).returns.resolves.toEqualTypeOf<{ digest: string; size: number }>();
+expectTypeOf(client.headBlob).returns.resolves.toEqualTypeOf<boolean>();
+expectTypeOf(client.mountBlob).returns.resolves.toEqualTypeOf<boolean>();
+expectTypeOf(client.getBlob).returns.resolves.toEqualTypeOf<Buffer>();
+expectTypeOf(client.openBlob).returns.resolves.toEqualTypeOf<AsyncIterable<Uint8Array>>();
+expectTypeOf(client.putBlob).returns.resolves.toEqualTypeOf<PushBlobResult>();
+expectTypeOf<PushBlobResult['kind']>().toEqualTypeOf<'exists' | 'mounted' | 'uploaded'>();
+client.getManifest('busybox', { signal });
+client.headBlob('busybox', 'sha256:00', { signal });
+
+// Listing, search, credentials.
+expectTypeOf(client.listTags).returns.resolves.toEqualTypeOf<string[]>();
+expectTypeOf(client.catalog).returns.resolves.toEqualTypeOf<string[]>();
+expectTypeOf(client.search).returns.resolves.toEqualTypeOf<SearchOutcome>();
+expectTypeOf(client.resolveCredentials).returns.resolves.toEqualTypeOf<AuthConfig | undefined>();
+expectTypeOf(client.login).returns.resolves.toEqualTypeOf<LoginResult>();
+expectTypeOf(client.logout).returns.resolves.toEqualTypeOf<LogoutResult>();
+expectTypeOf(client.bearerToken).returns.resolves.toEqualTypeOf<string>();
+client.listTags('busybox', { signal, pageSize: 100 });
+// @ts-expect-error login needs a password
+client.login('docker.io', { username: 'u' });
+
+// copy, save, load.
+expectTypeOf(client.copy).returns.resolves.toEqualTypeOf<CopyResult>();
+expectTypeOf<CopyResult['digest']>().toEqualTypeOf<string>();
+client.copy('a/b:1', 'localhost:5000/b:1', { signal, onProgress: (event) => expectTypeOf(event).toEqualTypeOf<PushEvent>() });
+expectTypeOf(client.save).returns.resolves.toEqualTypeOf<void>();
+expectTypeOf(client.load).returns.resolves.toEqualTypeOf<LoadedImage[]>();
+
+// Errors expose a stable code.
+expectTypeOf<RegctlError['code']>().toEqualTypeOf<RegctlErrorCode>();
+expectTypeOf<RegctlError['hint']>().toEqualTypeOf<string | undefined>();
+expectTypeOf<'REGCTL_NOT_FOUND'>().toExtend<RegctlErrorCode>();
+declare const caught: unknown;
+if (isRegctlError(caught)) expectTypeOf(caught.code).toEqualTypeOf<RegctlErrorCode>();
