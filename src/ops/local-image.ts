@@ -1,19 +1,26 @@
 // What docker shows about an image in its store, computed from our OCI layout: the image ID
 // (config digest, or the index digest for a multi-platform entry), created time, size, and the
-// reference forms. Shared by images, inspect, tag and rmi.
+// reference forms. Shared by images, inspect, tag and rmi. Unnamed index.json entries are
+// untagged images (docker's `<none>`): listed with no name, found only by image ID.
 import { RegctlError, isRegctlError } from '../errors.js';
 import { isIndexMediaType } from '../oci/media-types.js';
 import { parseImageConfig, parseManifest, type Descriptor, type ImageConfig } from '../oci/manifest.js';
 import { hostPlatform, selectManifest } from '../oci/platform.js';
 import { parseReference, type Reference } from '../reference/parse.js';
-import type { LayoutStore, StoredImage } from '../store/layout/layout-store.js';
+import type { LayoutStore } from '../store/layout/layout-store.js';
 import { RESOLVED_DIGEST_ANNOTATION } from './pull.js';
 
 const MANIFEST_READ_LIMIT = 4 * 1024 * 1024;
 
+/** An index.json entry: named (StoredImage) or not (an untagged image). */
+export interface LocalEntry {
+  name: string | undefined;
+  descriptor: Descriptor;
+}
+
 export interface LocalImage {
-  /** Full stored name, e.g. docker.io/library/busybox:latest. */
-  name: string;
+  /** Full stored name, e.g. docker.io/library/busybox:latest; undefined for an untagged image. */
+  name: string | undefined;
   /** Parsed name; undefined for names other tools wrote that are not references (e.g. skopeo's bare "v1"). */
   ref: Reference | undefined;
   descriptor: Descriptor;
@@ -39,7 +46,8 @@ export interface LocalImage {
   problem?: string;
 }
 
-function tryParseName(name: string): Reference | undefined {
+function tryParseName(name: string | undefined): Reference | undefined {
+  if (name === undefined) return undefined;
   try {
     return parseReference(name);
   } catch {
@@ -47,11 +55,11 @@ function tryParseName(name: string): Reference | undefined {
   }
 }
 
-function repoDigestOf(stored: StoredImage, ref: Reference | undefined): string | undefined {
+function repoDigestOf(stored: LocalEntry, ref: Reference | undefined): string | undefined {
   return stored.descriptor.annotations?.[RESOLVED_DIGEST_ANNOTATION] ?? ref?.digest;
 }
 
-export async function describeImage(store: LayoutStore, stored: StoredImage): Promise<LocalImage> {
+export async function describeImage(store: LayoutStore, stored: LocalEntry): Promise<LocalImage> {
   const blobs = new Map<string, number>();
   const layerDigests = new Set<string>();
   let config: ImageConfig | undefined;
@@ -101,7 +109,7 @@ export async function describeImage(store: LayoutStore, stored: StoredImage): Pr
  * tool trimmed) is still listed, by its descriptor, so that `images` keeps working and
  * `rmi` can remove it.
  */
-async function describeOrDegrade(store: LayoutStore, stored: StoredImage): Promise<LocalImage> {
+async function describeOrDegrade(store: LayoutStore, stored: LocalEntry): Promise<LocalImage> {
   try {
     return await describeImage(store, stored);
   } catch (err) {
@@ -123,8 +131,10 @@ async function describeOrDegrade(store: LayoutStore, stored: StoredImage): Promi
   }
 }
 
+/** Named entries, then untagged ones (each unnamed index.json entry). */
 export async function listLocalImages(store: LayoutStore): Promise<LocalImage[]> {
-  return Promise.all((await store.listImages()).map((s) => describeOrDegrade(store, s)));
+  const entries: LocalEntry[] = [...(await store.listImages()), ...(await store.listUnnamedImages()).map((descriptor) => ({ name: undefined, descriptor }))];
+  return Promise.all(entries.map((s) => describeOrDegrade(store, s)));
 }
 
 const ID_PREFIX = /^(sha256:)?[0-9a-f]{1,64}$/;
@@ -146,7 +156,7 @@ export async function findLocalImages(
     const wanted = ref.digest ? `${ref.name()}@${ref.digest}` : ref.toString();
     byName = all.find((i) => i.name === wanted) ?? all.find((i) => i.ref && ref.digest && i.ref.name() === ref.name() && i.repoDigest === ref.digest);
   }
-  byName ??= all.find((i) => i.name === input);
+  byName ??= all.find((i) => i.name !== undefined && i.name === input);
   const byId = ID_PREFIX.test(input) ? all.filter((i) => i.id.replace(/^sha256:/, '').startsWith(input.replace(/^sha256:/, ''))) : [];
   return { byName, byId };
 }

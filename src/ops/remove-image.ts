@@ -2,7 +2,9 @@
 // docker's ImageDelete. A name removes that name (and, with the last tag of a repository, the
 // repository's digest references); an image ID removes every name of the image, which needs
 // `force` unless the names are one repository with at most one tag. Blobs go only when no
-// remaining index.json entry reaches them (the store's GC), so shared layers stay.
+// remaining index.json entry reaches them (the store's GC), so shared layers stay. An untagged
+// image (an unnamed entry) has no references: its ID removes it without -f, and an unnamed
+// entry of an image goes with the image's last name.
 import { RegctlError } from '../errors.js';
 import { shortId } from '../oci/digest.js';
 import type { Descriptor } from '../oci/manifest.js';
@@ -29,12 +31,14 @@ interface Plan {
   forgetDigest: string[];
 }
 
-const display = (image: LocalImage) => image.ref?.familiar() ?? image.name;
-const repoOf = (image: LocalImage) => image.ref?.name() ?? image.name;
+type NamedImage = LocalImage & { name: string };
+const isNamed = (image: LocalImage): image is NamedImage => image.name !== undefined;
+const display = (image: NamedImage) => image.ref?.familiar() ?? image.name;
+const repoOf = (image: NamedImage) => image.ref?.name() ?? image.name;
 const isTag = (image: LocalImage) => !image.ref?.digest;
 
 /** docker's isSingleReference: one repository, at most one tag. */
-function isSingleReference(entries: readonly LocalImage[]): boolean {
+function isSingleReference(entries: readonly NamedImage[]): boolean {
   const refs: { repo: string; canonical: boolean }[] = [];
   for (const e of entries) {
     const { digest } = entryRefs(e);
@@ -47,7 +51,7 @@ function isSingleReference(entries: readonly LocalImage[]): boolean {
 }
 
 /** Every reference of the image, sorted as docker's reference store lists them. */
-function allReferences(entries: readonly LocalImage[]): string[] {
+function allReferences(entries: readonly NamedImage[]): string[] {
   const names = new Set<string>();
   for (const e of entries) {
     names.add(display(e));
@@ -57,7 +61,7 @@ function allReferences(entries: readonly LocalImage[]): string[] {
   return [...names].sort();
 }
 
-function planByName(entry: LocalImage, input: Reference | undefined, siblings: readonly LocalImage[]): Plan {
+function planByName(entry: NamedImage, input: Reference | undefined, siblings: readonly NamedImage[]): Plan {
   // `rmi busybox@sha256:...` naming the digest a tagged entry was pulled by: forget that digest only.
   if (input?.digest && entry.name !== `${input.name()}@${input.digest}`) {
     const holders = siblings.filter((s) => s.ref?.name() === input.name() && s.repoDigest === input.digest && isTag(s));
@@ -78,8 +82,9 @@ function planByName(entry: LocalImage, input: Reference | undefined, siblings: r
   return plan;
 }
 
-function planById(entries: readonly LocalImage[], id: string, force: boolean): Plan {
-  if (!force && !isSingleReference(entries)) {
+function planById(entries: readonly NamedImage[], id: string, force: boolean): Plan {
+  // No name at all (an untagged image): nothing to untag, nothing to force.
+  if (entries.length > 0 && !force && !isSingleReference(entries)) {
     throw new RegctlError('REGCTL_USAGE', `conflict: unable to delete ${shortId(id)} (must be forced) - image is referenced in multiple repositories`, {
       hint: 'remove the names one by one, or use -f to remove every name and the image',
     });
@@ -104,10 +109,12 @@ function withoutRepoDigest(d: Descriptor): Descriptor {
 /** Removes `input` (a name or an image ID prefix); REGCTL_NOT_FOUND `No such image: ...` when absent. */
 export async function removeImage(store: LayoutStore, input: string, opts: { force?: boolean } = {}): Promise<RemoveImageResult> {
   const images = await listLocalImages(store);
-  const { byName } = await findLocalImages(store, input, images);
+  const found = (await findLocalImages(store, input, images)).byName;
+  const byName = found && isNamed(found) ? found : undefined;
   const target = byName ?? (await resolveLocalImage(store, input, images));
   const siblings = images.filter((i) => i.id === target.id);
-  const plan = byName ? planByName(byName, parseOrUndefined(input), siblings) : planById(siblings, target.id, !!opts.force);
+  const namedSiblings = siblings.filter(isNamed);
+  const plan = byName ? planByName(byName, parseOrUndefined(input), namedSiblings) : planById(namedSiblings, target.id, !!opts.force);
 
   const left = await store.updateIndex((index) => {
     for (const name of plan.remove) index.remove(name);
@@ -115,8 +122,11 @@ export async function removeImage(store: LayoutStore, input: string, opts: { for
       const entry = index.get(name);
       if (entry) index.put(entry.name, withoutRepoDigest(entry.descriptor));
     }
-    const sameImage = new Set(siblings.map((s) => s.name));
-    return index.list().filter((s) => sameImage.has(s.name) || s.descriptor.digest === target.descriptor.digest).length;
+    const sameImage = new Set(namedSiblings.map((s) => s.name));
+    const named = index.list().filter((s) => sameImage.has(s.name) || s.descriptor.digest === target.descriptor.digest).length;
+    // The image's last name is gone: its untagged entries go too, or they would keep it alive.
+    if (named === 0) for (const s of [target, ...siblings]) index.removeUnnamed(s.descriptor.digest);
+    return named;
   });
   const result: RemoveImageResult = { untagged: plan.untagged, deleted: [], gcDoubts: [] };
   if (left > 0) return result;

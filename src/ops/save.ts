@@ -46,7 +46,7 @@ async function pick(store: LayoutStore, input: string, all: LocalImage[]): Promi
   }
   if (ref?.tagDefaulted && !ref.digest) {
     const tagged = all.filter((i) => i.ref && i.ref.name() === ref.name() && i.ref.tag !== undefined && i.ref.digest === undefined);
-    if (tagged.length > 0) return tagged.sort((a, b) => a.name.localeCompare(b.name)).map((image) => ({ image, named: true }));
+    if (tagged.length > 0) return tagged.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '')).map((image) => ({ image, named: true }));
   }
   const { byName } = await findLocalImages(store, input, all);
   if (byName) return [{ image: byName, named: byName.ref?.tag !== undefined && byName.ref.digest === undefined }];
@@ -126,7 +126,7 @@ async function plan(store: LayoutStore, inputs: readonly string[]): Promise<{ im
         saved = { descriptor: image.descriptor, names: [], ...view };
         byDigest.set(image.descriptor.digest, saved);
       }
-      if (named && image.ref && !saved.names.some((n) => n.full === image.name)) {
+      if (named && image.ref && image.name !== undefined && !saved.names.some((n) => n.full === image.name)) {
         saved.names.push({ full: image.name, familiar: image.ref.familiar(), repo: image.ref.familiarName(), tag: image.ref.tag ?? 'latest' });
       }
     }

@@ -107,3 +107,23 @@ describe.skipIf(!available)('save / load with skopeo and the real registry', () 
     expect(sha256(await rawManifest(target))).toBe(hello.digest);
   });
 });
+
+describe('a skopeo oci-archive named only by a bare tag', () => {
+  it('loads as an untagged image (<none> <none>), inspectable and taggable by ID', async () => {
+    const src = await newDir('bare-src-');
+    const image = await putGeneratedImage(await LayoutStore.open(src), 'docker.io/library/bare:1');
+    // skopeo reads the store as an OCI layout and writes index.json only, ref.name "v1".
+    const archive = path.join(await newDir('bare-out-'), 'bare.tar');
+    await skopeo(['copy', '-q', `oci:${src}:docker.io/library/bare:1`, `oci-archive:${archive}:v1`]);
+    const store = await newDir('bare-store-');
+    const r = await cli(store, ['load', '-i', archive]);
+    expect(r.code, r.stderr).toBe(0);
+    const id = image.manifests[0]!.configDigest;
+    expect(r.stdout).toBe(`Loaded image ID: ${id}\n`);
+    expect((await cli(store, ['images', '--format', '{{.Repository}} {{.Tag}} {{.ID}}'])).stdout).toBe(`<none> <none> ${id.slice(7, 19)}\n`);
+    expect((await cli(store, ['inspect', '--format', '{{.Id}} {{json .RepoTags}}', id.slice(7, 19)])).stdout).toBe(`${id} []\n`);
+    expect((await cli(store, ['tag', id.slice(7, 19), 'bare:v1'])).code).toBe(0);
+    expect((await cli(store, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout).toBe('bare:v1\n');
+    expect(await (await LayoutStore.open(store)).listUnnamedImages()).toEqual([]);
+  });
+});

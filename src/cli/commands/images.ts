@@ -41,7 +41,7 @@ Examples:
       const format = imageFormat(flags.format, { quiet, digests });
 
       const images = await listLocalImages(await ctx.store({ create: false }));
-      for (const image of images) if (image.problem) ctx.warnOnce(`${image.name}: ${image.problem}`);
+      for (const image of images) if (image.problem) ctx.warnOnce(`${image.name ?? image.id}: ${image.problem}`);
       let rows = imageRows(summarizeImages(images, match), {
         digests,
         formatHasDigest: format.includes('{{.Digest}}'),

@@ -1,5 +1,9 @@
 // How images in an archive are named: docker's manifest.json RepoTags, or an index.json
-// annotation holding a full reference (a bare tag such as skopeo's `v1` names nothing).
+// annotation holding a full reference. A bare tag such as skopeo's `v1` names nothing: the image
+// loads untagged (<none>, found by ID; `regctl tag ID NAME:TAG` names it). docker differs by
+// store: the containerd store (moby LoadImage -> containerd Import, no ref translator) keeps
+// `v1` as the image's name and reports it as `v1:latest`, i.e. docker.io/library/v1 -- a
+// repository the archive never named; the classic store does not read index.json at all.
 import { RegctlError } from '../../errors.js';
 import { parseReference } from '../../reference/parse.js';
 

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { isDigest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/manifest.js';
 import { OCI_IMAGE_INDEX } from '../../oci/media-types.js';
-import { hasImageName, imageNameOf, withImageName } from './image-names.js';
+import { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, hasImageName, imageNameOf, withImageName } from './image-names.js';
 import { errnoCode, ioError, layoutError } from './layout-fs.js';
 
 export interface IndexDocument {
@@ -80,6 +80,16 @@ export async function writeIndex(file: string, index: IndexDocument): Promise<vo
   }
 }
 
+/** Whether the entry has no name: an untagged image (docker's `<none>`), e.g. loaded from an archive that names nothing. */
+export function isUnnamed(descriptor: Descriptor): boolean {
+  return imageNameOf(descriptor) === undefined;
+}
+
+/** Entries without a name, in index order; their blobs are GC roots like any other entry's. */
+export function unnamedOf(index: IndexDocument | undefined): Descriptor[] {
+  return (index?.manifests ?? []).filter(isUnnamed);
+}
+
 export function imagesOf(index: IndexDocument | undefined): StoredImage[] {
   const images: StoredImage[] = [];
   for (const descriptor of index?.manifests ?? []) {
@@ -110,12 +120,41 @@ export class IndexEditor {
     return this.list().filter((image) => image.name === name || hasImageName(image.descriptor, name)).at(-1);
   }
 
-  /** Replaces every entry answering to `name` with `descriptor` annotated with `name`. */
+  /**
+   * Replaces every entry answering to `name` with `descriptor` annotated with `name`. An unnamed
+   * entry for the same digest goes: once named, the image is no longer untagged (as in docker).
+   */
   put(name: string, descriptor: Descriptor): void {
     const named = withImageName(descriptor, name);
-    this.index.manifests = [...this.index.manifests.filter((d) => !answersTo(d, name)), named];
+    this.index.manifests = [...this.index.manifests.filter((d) => !answersTo(d, name) && !(isUnnamed(d) && d.digest === descriptor.digest)), named];
     this.added.push(named);
     this.dirty = true;
+  }
+
+  /**
+   * Records `descriptor` as an untagged image (name annotations dropped). Nothing changes when
+   * an entry, named or not, already holds that digest: its blobs are kept either way. False then.
+   */
+  putUnnamed(descriptor: Descriptor): boolean {
+    if (this.index.manifests.some((d) => d.digest === descriptor.digest)) return false;
+    const annotations = { ...(descriptor.annotations ?? {}) };
+    delete annotations[REF_NAME_ANNOTATION];
+    delete annotations[CONTAINERD_NAME_ANNOTATION];
+    const { annotations: _old, ...bare } = descriptor;
+    const entry: Descriptor = Object.keys(annotations).length > 0 ? { ...bare, annotations } : bare;
+    this.index.manifests = [...this.index.manifests, entry];
+    this.added.push(entry);
+    this.dirty = true;
+    return true;
+  }
+
+  /** Removes the unnamed entries for `digest`; false when there was none. */
+  removeUnnamed(digest: string): boolean {
+    const kept = this.index.manifests.filter((d) => !(isUnnamed(d) && d.digest === digest));
+    if (kept.length === this.index.manifests.length) return false;
+    this.index.manifests = kept;
+    this.dirty = true;
+    return true;
   }
 
   /** Removes every entry answering to `name`; false when there was none. */

@@ -18,7 +18,7 @@ import { PinSet } from './blob-pins.js';
 import { writeBlob, type WriteBlobOptions, type WriteBlobResult } from './blob-writer.js';
 import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
 import { assertCanonicalImageName } from './image-names.js';
-import { IndexEditor, emptyIndex, imagesOf, readIndex, writeIndex, type StoredImage } from './index-file.js';
+import { IndexEditor, emptyIndex, imagesOf, readIndex, unnamedOf, writeIndex, type StoredImage } from './index-file.js';
 import { fileSize, syncDirectory } from './layout-fs.js';
 import { openLayout } from './layout-init.js';
 import { LayoutPaths } from './layout-paths.js';
@@ -147,6 +147,11 @@ export class LayoutStore {
   /** Named entries of index.json (anonymous ones are skipped, but still protect their blobs). */
   async listImages(): Promise<StoredImage[]> {
     return imagesOf(await readIndex(this.paths.index));
+  }
+
+  /** Unnamed entries of index.json: untagged images (docker's `<none>`), listed by their descriptor. */
+  async listUnnamedImages(): Promise<Descriptor[]> {
+    return unnamedOf(await readIndex(this.paths.index));
   }
 
   async getImage(name: string): Promise<StoredImage | undefined> {
