@@ -13,9 +13,8 @@ import { getBlobBytes } from '../store/remote/blob.js';
 import { getManifest, putManifest, type ManifestResult } from '../store/remote/manifest.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { remoteBlobSource } from '../store/remote/remote-blob-source.js';
-import { pushBlob } from '../store/remote/upload.js';
-import { mapLimit } from '../util/concurrency.js';
 import { DEFAULT_PUSH_CONCURRENCY, type PushResult } from './push.js';
+import { sendBlobs, sendManifests } from './send-image.js';
 import type { PushEvent, PushLayerStatus } from './push-progress.js';
 import type { ProgressListener } from './progress.js';
 
@@ -91,39 +90,17 @@ export async function copyImage(remote: RemoteRegistry, src: Reference, dst: Ref
     const id = plan.layerIds.get(d.digest);
     if (id) emit({ type: 'layer', id, digest: d.digest, status, ...extra });
   };
-  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY);
-  plan.blobs.forEach((d) => layerEvent(d, 'Preparing'));
-  plan.blobs.slice(concurrency).forEach((d) => layerEvent(d, 'Waiting'));
   // Same registry: a mount from the source repository moves no bytes at all.
   const mountFrom = src.registry === dst.registry && src.repository !== dst.repository ? [src.repository] : [];
-  const totals = { bytesUploaded: 0, pushed: 0, existed: 0, mounted: 0 };
-  await mapLimit(plan.blobs, concurrency, async (d) => {
-    const result = await pushBlob(remote, dst, remoteBlobSource(remote, src, d.digest, d.size, opts.signal), {
-      ...signal,
-      mountFrom,
-      onBytes: (current) => layerEvent(d, 'Pushing', { current, total: d.size }),
-      onRetry: (r) => layerEvent(d, 'Retrying', { offset: r.offset, delayMs: r.delayMs, reason: r.reason }),
-    });
-    if (result.kind === 'exists') {
-      totals.existed++;
-      layerEvent(d, 'Layer already exists');
-    } else if (result.kind === 'mounted') {
-      totals.mounted++;
-      layerEvent(d, 'Mounted from', { from: result.from });
-    } else {
-      totals.pushed++;
-      totals.bytesUploaded += result.bytesSent;
-      layerEvent(d, 'Pushed');
-    }
+  const totals = await sendBlobs(remote, dst, plan.blobs, {
+    concurrency: Math.max(1, opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
+    ...signal,
+    layerEvent,
+    source: (d) => remoteBlobSource(remote, src, d.digest, d.size, opts.signal),
+    blobOptions: async () => ({ mountFrom }),
   });
-
-  for (const m of plan.manifests.slice(0, -1)) {
-    const put = await putManifest(remote, dst.withDigest(m.digest), m.bytes, m.mediaType, signal);
-    emit({ type: 'manifest', ref: `${dst.name()}@${put.digest}`, digest: put.digest, mediaType: m.mediaType, size: put.size });
-  }
   const target = dst.digest ? dst : dst.withTag(tag);
-  const put = await putManifest(remote, target, top.bytes, top.mediaType, signal);
-  emit({ type: 'manifest', ref: target.toString(), digest: put.digest, mediaType: top.mediaType, size: put.size });
+  const put = await sendManifests(remote, target, plan.manifests, emit, opts.signal);
   emit({ type: 'done', ref: target.toString(), tag, digest: put.digest, size: put.size });
-  return { ref: target.toString(), tag, digest: put.digest, size: put.size, mediaType: top.mediaType, ...totals };
+  return { ref: target.toString(), tag, digest: put.digest, size: put.size, mediaType: put.mediaType, ...totals };
 }

@@ -8,13 +8,12 @@ import { RegctlError } from '../errors.js';
 import type { Descriptor, Platform } from '../oci/manifest.js';
 import type { Reference } from '../reference/parse.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
-import { putManifest } from '../store/remote/manifest.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
-import { pushBlob, type BlobSource } from '../store/remote/upload.js';
-import { mapLimit } from '../util/concurrency.js';
+import type { BlobSource } from '../store/remote/upload.js';
 import { planPush, type PushPlan } from './push-plan.js';
 import type { PushEvent, PushLayerStatus } from './push-progress.js';
 import type { ProgressListener } from './progress.js';
+import { sendBlobs, sendManifests } from './send-image.js';
 
 /**
  * Blobs in flight at once. Pushes are bound by the registry's CPU (hashing and writing what it
@@ -89,44 +88,21 @@ export async function push(remote: RemoteRegistry, store: LayoutStore, ref: Refe
     const id = plan.layerIds.get(d.digest);
     if (id) emit({ type: 'layer', id, digest: d.digest, status, ...extra });
   };
-  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY);
-  plan.blobs.forEach((d) => layerEvent(d, 'Preparing'));
-  plan.blobs.slice(concurrency).forEach((d) => layerEvent(d, 'Waiting'));
-
-  const totals = { bytesUploaded: 0, pushed: 0, existed: 0, mounted: 0 };
   // A source refused once (typically: no pull on it) is refused for every blob; ask only once.
   const refused = new Set<string>();
-  await mapLimit(plan.blobs, concurrency, async (d) => {
-    const result = await pushBlob(remote, ref, storeSource(store, d), {
-      ...signal,
+  const totals = await sendBlobs(remote, ref, plan.blobs, {
+    concurrency: Math.max(1, opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
+    ...signal,
+    layerEvent,
+    source: (d) => storeSource(store, d),
+    blobOptions: async (d) => ({
       ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
       mountFrom: (await mountCandidates(store, ref, d.digest)).filter((from) => !refused.has(from)),
-      onMountRefused: (from) => refused.add(from),
-      onBytes: (current) => layerEvent(d, 'Pushing', { current, total: d.size }),
-      onRetry: (r) => layerEvent(d, 'Retrying', { offset: r.offset, delayMs: r.delayMs, reason: r.reason }),
-    });
-    if (result.kind === 'exists') {
-      totals.existed++;
-      layerEvent(d, 'Layer already exists');
-    } else if (result.kind === 'mounted') {
-      totals.mounted++;
-      layerEvent(d, 'Mounted from', { from: result.from });
-    } else {
-      totals.pushed++;
-      totals.bytesUploaded += result.bytesSent;
-      layerEvent(d, 'Pushed');
-    }
+      onMountRefused: (from: string) => refused.add(from),
+    }),
   });
-
-  // Children by digest first: a registry refuses an index naming manifests it does not have.
-  const top = plan.manifests[plan.manifests.length - 1]!;
-  for (const m of plan.manifests.slice(0, -1)) {
-    const put = await putManifest(remote, ref.withDigest(m.digest), m.bytes, m.mediaType, signal);
-    emit({ type: 'manifest', ref: `${ref.name()}@${put.digest}`, digest: put.digest, mediaType: m.mediaType, size: put.size });
-  }
-  const put = await putManifest(remote, ref, top.bytes, top.mediaType, signal);
-  emit({ type: 'manifest', ref: ref.toString(), digest: put.digest, mediaType: top.mediaType, size: put.size });
+  const put = await sendManifests(remote, ref, plan.manifests, emit, opts.signal);
   await store.recordSources(plan.blobs.map((d) => d.digest), ref.name());
   emit({ type: 'done', ref: ref.toString(), tag, digest: put.digest, size: put.size });
-  return { ref: ref.toString(), tag, digest: put.digest, size: put.size, mediaType: top.mediaType, ...totals };
+  return { ref: ref.toString(), tag, digest: put.digest, size: put.size, mediaType: put.mediaType, ...totals };
 }
