@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The floor for a Node pull: what a client must do at least, and nothing else. GET the manifest,
+// then the config and layers 4 at a time with undici's request(); each chunk is hashed (sha256)
+// and written with fs.writeSync at its position; then fsync, digest check, rename into
+// OUT/blobs/sha256/. No store bookkeeping, no progress, no retries, no auth.
+// Usage: node bench/bare-pull.mjs http://127.0.0.1:PORT REPO TAG OUTDIR [CONCURRENCY]
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { request } from 'undici';
+
+const [base, repo, tag, out, conc = '4'] = process.argv.slice(2);
+const ACCEPT = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+const blobsDir = path.join(out, 'blobs', 'sha256');
+mkdirSync(blobsDir, { recursive: true });
+
+async function fetchBlob({ digest, size }) {
+  const res = await request(`${base}/v2/${repo}/blobs/${digest}`);
+  if (res.statusCode !== 200) throw new Error(`GET blob ${digest}: ${res.statusCode}`);
+  const temp = path.join(blobsDir, `.${digest.slice(7)}.partial`);
+  const fd = openSync(temp, 'w');
+  const hash = createHash('sha256');
+  let position = 0;
+  for await (const chunk of res.body) {
+    hash.update(chunk);
+    for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off, position + off);
+    position += chunk.length;
+  }
+  fsyncSync(fd);
+  closeSync(fd);
+  if (position !== size || `sha256:${hash.digest('hex')}` !== digest) throw new Error(`blob ${digest}: wrong size or digest`);
+  renameSync(temp, path.join(blobsDir, digest.slice(7)));
+}
+
+const res = await request(`${base}/v2/${repo}/manifests/${tag}`, { headers: { accept: ACCEPT } });
+if (res.statusCode !== 200) throw new Error(`GET manifest: ${res.statusCode}`);
+const bytes = Buffer.from(await res.body.arrayBuffer());
+const manifest = JSON.parse(bytes.toString('utf8'));
+const queue = [manifest.config, ...manifest.layers];
+await Promise.all(Array.from({ length: Number(conc) }, async () => {
+  for (let d = queue.shift(); d; d = queue.shift()) await fetchBlob(d);
+}));
+const digest = createHash('sha256').update(bytes).digest('hex');
+writeFileSync(path.join(blobsDir, digest), bytes);

@@ -1,0 +1,73 @@
+// The operations the benchmark times. Each operation lists its tools (regctl, the skopeo
+// yardstick, the bare Node floor, optional regctl variants); every tool has an untimed
+// `prep` (empty output store / wiped target registry) and the command that is timed.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+
+export async function wipeRegistry(registry) {
+  // The registry keeps no blob cache (none is configured), so an empty directory is an empty registry.
+  await rm(path.join(registry.storageDir, 'docker'), { recursive: true, force: true });
+}
+
+/**
+ * ctx: { root, work, images, source, target, regctl: [{name, bin}], bareConcurrency,
+ *        capabilities: { push, pushQuiet, copy, copyQuiet }, env }
+ */
+export function defineOps(ctx) {
+  const { root, work, images, source, target, env } = ctx;
+  const out = (tool) => path.join(work, 'out', tool);
+  const srcRef = (img) => `${source.host}/bench/${img}:latest`;
+  const dstRef = (img) => `${target.host}/bench/${img}:latest`;
+  const node = (args) => ({ cmd: process.execPath, args, env });
+  const ops = [];
+
+  for (const img of ['big', 'many', 'small']) {
+    const tools = ctx.regctl.map(({ name, bin }) => ({
+      name,
+      prep: () => rm(out(name), { recursive: true, force: true }),
+      ...node([bin, '--store', out(name), 'pull', '-q', srcRef(img)]),
+    }));
+    tools.push({
+      name: 'skopeo',
+      prep: () => rm(out('skopeo'), { recursive: true, force: true }),
+      cmd: 'skopeo', args: ['copy', '--src-tls-verify=false', `docker://${srcRef(img)}`, `oci:${out('skopeo')}:latest`], env,
+    });
+    tools.push({
+      name: 'bare',
+      prep: () => rm(out('bare'), { recursive: true, force: true }),
+      ...node([path.join(root, 'bench/bare-pull.mjs'), source.url, `bench/${img}`, 'latest', out('bare'), String(ctx.bareConcurrency)]),
+    });
+    ops.push({ id: `pull-${img}`, kind: 'pull', image: img, bytes: images[img].blobBytes, tools,
+      cleanup: () => rm(path.join(work, 'out'), { recursive: true, force: true }) });
+  }
+
+  for (const img of ['big', 'many', 'small']) {
+    const wipe = () => wipeRegistry(target);
+    const tools = [];
+    if (ctx.capabilities.push) {
+      for (const { name, bin } of ctx.regctl) {
+        tools.push({ name, prep: wipe, ...node([bin, '--store', ctx.pushStore, 'push', ...(ctx.capabilities.pushQuiet ? ['-q'] : []), dstRef(img)]) });
+      }
+    }
+    tools.push({ name: 'skopeo', prep: wipe, cmd: 'skopeo', args: ['copy', '--dest-tls-verify=false', `oci:${images[img].dir}:latest`, `docker://${dstRef(img)}`], env });
+    tools.push({ name: 'bare', prep: wipe, ...node([path.join(root, 'bench/bare-push.mjs'), images[img].dir, 'latest', target.url, `bench/${img}`, String(ctx.bareConcurrency)]) });
+    ops.push({ id: `push-${img}`, kind: 'push', image: img, bytes: images[img].blobBytes, tools, skipped: ctx.capabilities.push ? undefined : 'regctl push does not exist yet' });
+  }
+
+  for (const img of ['big', 'many', 'small']) {
+    const wipe = () => wipeRegistry(target);
+    const tools = [];
+    if (ctx.capabilities.copy) {
+      for (const { name, bin } of ctx.regctl) tools.push({ name, prep: wipe, ...node([bin, 'copy', ...(ctx.capabilities.copyQuiet ? ['-q'] : []), srcRef(img), dstRef(img)]) });
+    }
+    tools.push({ name: 'skopeo', prep: wipe, cmd: 'skopeo', args: ['copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${srcRef(img)}`, `docker://${dstRef(img)}`], env });
+    ops.push({ id: `copy-${img}`, kind: 'copy', image: img, bytes: images[img].blobBytes, tools, skipped: ctx.capabilities.copy ? undefined : 'regctl copy does not exist yet (issue 7)' });
+  }
+
+  const startup = [
+    ...ctx.regctl.map(({ name, bin }) => ({ name, prep: async () => {}, ...node([bin, '--version']) })),
+    { name: 'node -e 0', prep: async () => {}, ...node(['-e', '0']) },
+  ];
+  ops.push({ id: 'start', kind: 'start', tools: startup, startup: true });
+  return ops;
+}
