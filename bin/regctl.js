@@ -11,6 +11,13 @@ import { main } from '../dist/cli/main.js';
 // WebAssembly later, so they still run under the flag.
 v8.setFlagsFromString('--liftoff-only');
 
+// A reader that goes away (`regctl images | head -1`) ends the run like SIGPIPE ends docker:
+// quietly, with 128+13, instead of an unhandled EPIPE stack trace.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(141);
+  throw err;
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });
