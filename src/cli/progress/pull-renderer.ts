@@ -2,7 +2,7 @@
 // progress dropped), redrawn bars on a TTY, one JSON object per event with --progress json.
 import type { PullEvent } from '../../ops/progress.js';
 import type { OutputStream } from '../io.js';
-import { LayerBoard, progressBar } from './layer-board.js';
+import { LayerBoard, progressBar, TransferMeter } from './layer-board.js';
 import type { ProgressMode } from './progress-mode.js';
 
 /** docker's "<tag|digest-ref>: Pulling from <repo path>" header. */
@@ -31,10 +31,11 @@ export function pullRenderer(mode: ProgressMode, out: OutputStream): (e: PullEve
   }
   const board = new LayerBoard(out);
   const width = out.columns ?? 80;
+  const meter = new TransferMeter();
   return (e) => {
     if (e.type === 'pulling') out.write(header(e) + '\n');
     else if (e.type === 'layer') {
-      if (e.status === 'Downloading') board.set(e.id, `Downloading ${progressBar(e.current ?? 0, e.total ?? 0, width)}`, false);
+      if (e.status === 'Downloading') board.set(e.id, `Downloading ${progressBar(e.current ?? 0, e.total ?? 0, width)}${meter.text(e.id, e.current ?? 0, e.total ?? 0)}`, false);
       else board.set(e.id, pullStatusText(e));
     } else if (e.type === 'done') board.flush();
   };

@@ -3,7 +3,7 @@
 // --progress json.
 import type { PushEvent } from '../../ops/push-progress.js';
 import type { OutputStream } from '../io.js';
-import { LayerBoard, progressBar } from './layer-board.js';
+import { LayerBoard, progressBar, TransferMeter } from './layer-board.js';
 import type { ProgressMode } from './progress-mode.js';
 
 type LayerEvent = Extract<PushEvent, { type: 'layer' }>;
@@ -27,11 +27,12 @@ export function pushRenderer(mode: ProgressMode, out: OutputStream): (e: PushEve
     };
   }
   const width = out.columns ?? 80;
+  const meter = new TransferMeter();
   let board = new LayerBoard(out);
   return (e) => {
     if (e.type === 'pushing') board = new LayerBoard(out); // -a: one block per tag
     else if (e.type === 'layer') {
-      if (e.status === 'Pushing') board.set(e.id, `Pushing ${progressBar(e.current ?? 0, e.total ?? 0, width)}`, false);
+      if (e.status === 'Pushing') board.set(e.id, `Pushing ${progressBar(e.current ?? 0, e.total ?? 0, width)}${meter.text(e.id, e.current ?? 0, e.total ?? 0)}`, false);
       else board.set(e.id, pushStatusText(e));
     } else if (e.type === 'done') board.flush();
   };

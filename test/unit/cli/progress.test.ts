@@ -57,3 +57,18 @@ describe('pull progress rendering', () => {
     expect(() => resolveProgressMode('fancy', false, { write: () => true })).toThrow('invalid --progress value "fancy"');
   });
 });
+
+describe('TransferMeter', () => {
+  it('shows speed and ETA once half a second of data exists', async () => {
+    const { TransferMeter } = await import('../../../src/cli/progress/layer-board.js');
+    let now = 1_000;
+    const meter = new TransferMeter(() => now);
+    expect(meter.text('a', 0, 4_000_000)).toBe('');
+    now += 200;
+    expect(meter.text('a', 200_000, 4_000_000)).toBe('');
+    now += 800; // 1 s after the first event, 1 MB in
+    expect(meter.text('a', 1_000_000, 4_000_000)).toBe(' 1MB/s 3s');
+    now += 3_000;
+    expect(meter.text('a', 4_000_000, 4_000_000)).toBe(' 1MB/s');
+  });
+});
