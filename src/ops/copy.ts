@@ -1,4 +1,5 @@
-// `copy`: an image from one registry (or repository) to another without the local store.
+// `copy`: an image from one registry (or repository) to another, or between the local store and
+// a registry, on one code path over ImageSource/ImageTarget (image-endpoints.ts).
 // Manifests are read with their exact bytes and put back unchanged, so every digest survives;
 // an index is copied whole, its children (by digest) before it. Each config and layer is
 // skipped when the destination has it (HEAD), mounted when both sides are the same registry,
@@ -9,12 +10,10 @@ import { shortId } from '../oci/digest.js';
 import { isForeignLayerMediaType } from '../oci/media-types.js';
 import { parseImageConfig, parseManifest, type Descriptor } from '../oci/manifest.js';
 import type { Reference } from '../reference/parse.js';
-import { getBlobBytes } from '../store/remote/blob.js';
-import { getManifest, putManifest, type ManifestResult } from '../store/remote/manifest.js';
+import type { ManifestResult } from '../store/remote/manifest.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
-import { remoteBlobSource } from '../store/remote/remote-blob-source.js';
 import { DEFAULT_PUSH_CONCURRENCY, type PushResult } from './push.js';
-import { sendBlobs, sendManifests } from './send-image.js';
+import { remoteSource, remoteTarget, type ImageSource, type ImageTarget } from './image-endpoints.js';
 import type { PushEvent, PushLayerStatus } from './push-progress.js';
 import type { ProgressListener } from './progress.js';
 
@@ -36,23 +35,22 @@ interface CopyPlan {
 }
 
 /** Reads the source's manifests (an index and every child) and what they reference. */
-async function planCopy(remote: RemoteRegistry, src: Reference, signal?: AbortSignal): Promise<CopyPlan> {
-  const s = signal ? { signal } : {};
+async function planCopy(src: ImageSource): Promise<CopyPlan> {
   const plan: CopyPlan = { manifests: [], blobs: [], layerIds: new Map() };
   const seen = new Set<string>();
   const visit = async (m: ManifestResult, depth: number): Promise<void> => {
-    if (depth > 4) throw new RegctlError('REGCTL_INVALID_MANIFEST', `${src.familiar()}: indexes nested too deep`);
+    if (depth > 4) throw new RegctlError('REGCTL_INVALID_MANIFEST', `${src.name}: indexes nested too deep`);
     const parsed = parseManifest(m.bytes, m.mediaType);
     if (parsed.kind === 'index') {
       for (const child of parsed.index.manifests) {
         if (plan.manifests.some((x) => x.digest === child.digest)) continue;
-        await visit(await getManifest(remote, src.withDigest(child.digest), s), depth + 1);
+        await visit(await src.manifest(child.digest), depth + 1);
       }
     } else {
       const { config, layers } = parsed.manifest;
       let diffIds: readonly string[] = [];
       try {
-        diffIds = parseImageConfig(await getBlobBytes(remote, src, config.digest, { ...s, limit: CONFIG_LIMIT })).rootfs.diff_ids;
+        diffIds = parseImageConfig(await src.blobBytes(config.digest, CONFIG_LIMIT)).rootfs.diff_ids;
       } catch {
         // An artifact's config is not an image config: its blobs are copied all the same.
       }
@@ -69,38 +67,41 @@ async function planCopy(remote: RemoteRegistry, src: Reference, signal?: AbortSi
     }
     plan.manifests.push(m);
   };
-  await visit(await getManifest(remote, src, s), 0);
+  await visit(await src.manifest(), 0);
   return plan;
 }
 
 /**
- * Copies `src` (tag or digest) to `dst`. `dst` should carry the tag to write; a digest-only
- * destination puts the manifest by digest.
+ * Copies `src` (tag or digest) to `dst` between registries. `dst` should carry the tag to
+ * write; a digest-only destination puts the manifest by digest.
  */
 export async function copyImage(remote: RemoteRegistry, src: Reference, dst: Reference, opts: CopyOptions = {}): Promise<CopyResult> {
-  const emit = opts.onProgress ?? (() => undefined);
-  const signal = opts.signal ? { signal: opts.signal } : {};
   const tag = dst.tag ?? dst.digest ?? 'latest';
-  const plan = await planCopy(remote, src, opts.signal);
-  const top = plan.manifests[plan.manifests.length - 1]!;
-  if (dst.digest && dst.digest !== top.digest) throw new RegctlError('REGCTL_USAGE', `${src.familiar()} is ${top.digest}, not ${dst.digest}`);
-  emit({ type: 'pushing', ref: dst.toString(), repository: dst.name(), tag });
+  const target = dst.digest ? dst : dst.withTag(tag);
+  // Same registry: a mount from the source repository moves no bytes at all.
+  const mountFrom = src.registry === dst.registry && src.repository !== dst.repository ? [src.repository] : [];
+  return copyBetween(remoteSource(remote, src, opts.signal), remoteTarget(remote, target, mountFrom), opts);
+}
 
+/** The one copy path, whatever the ends are: registry or local store on either side. */
+export async function copyBetween(src: ImageSource, dst: ImageTarget, opts: CopyOptions = {}): Promise<CopyResult> {
+  const emit = opts.onProgress ?? (() => undefined);
+  const tag = dst.ref.tag ?? dst.ref.digest ?? 'latest';
+  const plan = await planCopy(src);
+  const top = plan.manifests[plan.manifests.length - 1]!;
+  if (dst.ref.digest && dst.ref.digest !== top.digest) throw new RegctlError('REGCTL_USAGE', `${src.name} is ${top.digest}, not ${dst.ref.digest}`);
+  emit({ type: 'pushing', ref: dst.ref.toString(), repository: dst.ref.name(), tag });
   const layerEvent = (d: Descriptor, status: PushLayerStatus, extra: Partial<Extract<PushEvent, { type: 'layer' }>> = {}) => {
     const id = plan.layerIds.get(d.digest);
     if (id) emit({ type: 'layer', id, digest: d.digest, status, ...extra });
   };
-  // Same registry: a mount from the source repository moves no bytes at all.
-  const mountFrom = src.registry === dst.registry && src.repository !== dst.repository ? [src.repository] : [];
-  const totals = await sendBlobs(remote, dst, plan.blobs, {
+  const totals = await dst.sendBlobs(plan.blobs, {
     concurrency: Math.max(1, opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
-    ...signal,
+    ...(opts.signal ? { signal: opts.signal } : {}),
     layerEvent,
-    source: (d) => remoteBlobSource(remote, src, d.digest, d.size, opts.signal),
-    blobOptions: async () => ({ mountFrom }),
+    source: src,
   });
-  const target = dst.digest ? dst : dst.withTag(tag);
-  const put = await sendManifests(remote, target, plan.manifests, emit, opts.signal);
-  emit({ type: 'done', ref: target.toString(), tag, digest: put.digest, size: put.size });
-  return { ref: target.toString(), tag, digest: put.digest, size: put.size, mediaType: put.mediaType, ...totals };
+  const put = await dst.sendManifests(plan.manifests, emit, opts.signal);
+  emit({ type: 'done', ref: dst.ref.toString(), tag, digest: put.digest, size: put.size });
+  return { ref: dst.ref.toString(), tag, digest: put.digest, size: put.size, mediaType: put.mediaType, ...totals };
 }
