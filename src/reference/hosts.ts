@@ -91,7 +91,8 @@ function isLoopbackIPv6(host: string): boolean {
  * No DNS lookup is made: only the literal name `localhost` counts.
  */
 export function isLoopbackHost(registry: string): boolean {
-  const host = hostOnly(registry);
-  if (host.toLowerCase() === 'localhost') return true;
+  const host = hostOnly(registry).toLowerCase();
+  // RFC 6761: `localhost` and every name under it are loopback names.
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
   return isLoopbackIPv4(host) || isLoopbackIPv6(host);
 }

@@ -2,9 +2,8 @@
 // referenced blob or child manifest must already be here, as distribution requires), DELETE.
 import { promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHash } from 'node:crypto';
 import { isDigestShaped, isValidTag } from '../reference/grammar.js';
-import { parseDigest, type DigestAlgorithm } from '../oci/digest.js';
+import { digestOf, parseDigest, type DigestAlgorithm } from '../oci/digest.js';
 import { API_VERSION_HEADER, HttpError, readBody, sendEmpty } from './http-util.js';
 import type { RegistryStorage } from './storage.js';
 
@@ -61,7 +60,7 @@ export async function handleManifest(storage: RegistryStorage, req: IncomingMess
 async function putManifest(storage: RegistryStorage, req: IncomingMessage, res: ServerResponse, repo: string, reference: string): Promise<void> {
   const bytes = await readBody(req, MANIFEST_LIMIT);
   const algorithm = (reference.includes(':') ? parseDigest(reference).algorithm : 'sha256') as DigestAlgorithm;
-  const digest = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+  const digest = digestOf(bytes, algorithm);
   if (reference.includes(':') && reference !== digest) {
     throw new HttpError('DIGEST_INVALID', 'manifest digest did not match', { expected: reference, actual: digest });
   }

@@ -1,5 +1,5 @@
-// Which registries may be reached over plain HTTP (and without certificate checks):
-// docker's rule is loopback always, plus what the user lists as host[:port] or CIDR.
+// Which registries the user marked insecure (plain HTTP and unverified TLS allowed): host[:port]
+// or CIDR entries. Loopback registries are allowed plain HTTP too: isLoopbackHost in reference/hosts.ts.
 import { BlockList, isIP } from 'node:net';
 
 function splitHostPort(registry: string): { host: string; port: string | undefined } {
@@ -8,14 +8,6 @@ function splitHostPort(registry: string): { host: string; port: string | undefin
   const i = registry.lastIndexOf(':');
   if (i > 0 && registry.indexOf(':') === i) return { host: registry.slice(0, i), port: registry.slice(i + 1) };
   return { host: registry, port: undefined };
-}
-
-export function isLoopbackRegistry(registry: string): boolean {
-  const { host } = splitHostPort(registry.toLowerCase());
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1';
-  return false;
 }
 
 /** True when the user marked this registry insecure (exact host[:port], bare host, or a CIDR containing its IP). */

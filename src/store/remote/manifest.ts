@@ -1,6 +1,6 @@
 // Manifest GET/HEAD against a registry: exact bytes, capped size, digest verified.
-import { createHash } from 'node:crypto';
 import { DigestMismatchError, RegctlError } from '../../errors.js';
+import { DIGEST_HEX_LENGTHS, digestOf, parseDigest, type DigestAlgorithm } from '../../oci/digest.js';
 import { MANIFEST_ACCEPT } from '../../oci/media-types.js';
 import type { Reference } from '../../reference/parse.js';
 import { parseRateLimit, type RateLimit } from '../../transport/rate-limit.js';
@@ -26,10 +26,6 @@ export interface ManifestHead {
   size: number | undefined;
   /** Docker Hub's quota headers on this response, if any (a HEAD does not spend a pull). */
   rateLimit?: RateLimit;
-}
-
-function digestOf(algorithm: string, bytes: Buffer): string {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
 }
 
 function manifestPath(ref: Reference): string {
@@ -66,9 +62,11 @@ export async function getManifest(
   // A pinned reference must get exactly the bytes it names; a tag is checked against the
   // digest the registry claims, so a corrupted response never passes silently.
   const expected = ref.digest ?? res.headers.get('docker-content-digest');
-  const algorithm = expected?.split(':')[0] ?? 'sha256';
-  const actual = digestOf(['sha256', 'sha384', 'sha512'].includes(algorithm) ? algorithm : 'sha256', bytes);
-  if (expected && expected !== actual && ['sha256', 'sha384', 'sha512'].includes(algorithm)) {
+  const claimed = expected?.split(':')[0] ?? 'sha256';
+  // An algorithm we do not know is not checked (the bytes are then named by their sha256).
+  const known = Object.hasOwn(DIGEST_HEX_LENGTHS, claimed);
+  const actual = digestOf(bytes, known ? (claimed as DigestAlgorithm) : 'sha256');
+  if (expected && expected !== actual && known) {
     throw new DigestMismatchError(expected, actual, `manifest ${ref.familiar()}`);
   }
   const mediaType = mediaTypeOf(bytes, res.headers.get('content-type'));
@@ -123,8 +121,7 @@ export async function putManifest(
   mediaType: string,
   opts: { signal?: AbortSignal } = {},
 ): Promise<{ digest: string; size: number }> {
-  const algorithm = ref.digest?.split(':')[0] ?? 'sha256';
-  const digest = digestOf(algorithm, bytes);
+  const digest = digestOf(bytes, ref.digest ? parseDigest(ref.digest).algorithm : 'sha256');
   if (ref.digest && ref.digest !== digest) throw new DigestMismatchError(ref.digest, digest, `manifest for ${ref.familiar()}`);
   const res = await remote.transport(ref.registry).request({
     method: 'PUT',

@@ -1,9 +1,9 @@
 // The remote side of the store interface: one object per process that owns the HTTP
 // client and one RegistryTransport per registry (so pings, credentials and tokens are
 // shared by every request to that registry).
-import { apiHost } from '../../reference/hosts.js';
+import { apiHost, isLoopbackHost } from '../../reference/hosts.js';
 import { UndiciHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../transport/http.js';
-import { isLoopbackRegistry, isMarkedInsecure } from '../../transport/insecure.js';
+import { isMarkedInsecure } from '../../transport/insecure.js';
 import { readRegistryError } from '../../transport/registry-error.js';
 import { RegistryTransport, type RegistryRequest, type RetryInfo } from '../../transport/registry-transport.js';
 import { loadRegistryTls } from '../../transport/tls.js';
@@ -102,7 +102,7 @@ export class RemoteRegistry {
         scheme: m.scheme,
         ...(o.credentials ? { credential: () => o.credentials!(m.host) } : {}),
         // As for registries (and docker's default 127.0.0.0/8 insecure range): loopback may fall back to HTTP.
-        allowHttp: m.scheme === 'http' || insecure || isLoopbackRegistry(m.host),
+        allowHttp: m.scheme === 'http' || insecure || isLoopbackHost(m.host),
         insecure,
         tls: () => loadRegistryTls(m.host, { ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}), insecure }),
         userAgent: o.userAgent ?? USER_AGENT,
@@ -124,7 +124,7 @@ export class RemoteRegistry {
         http: this.http,
         apiHost: apiHost(registry),
         ...(o.credentials ? { credential: () => o.credentials!(registry) } : {}),
-        allowHttp: insecure || isLoopbackRegistry(registry),
+        allowHttp: insecure || isLoopbackHost(registry),
         insecure,
         tls: () => loadRegistryTls(registry, { ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}), insecure }),
         userAgent: o.userAgent ?? USER_AGENT,

@@ -105,6 +105,8 @@ describe('isLoopbackHost', () => {
     '::1',
     '[0:0:0:0:0:0:0:1]:5000',
     '[::ffff:127.0.0.1]:5000',
+    'registry.localhost:5000',
+    'A.LOCALHOST',
   ])('%s is loopback', (host) => {
     expect(isLoopbackHost(host)).toBe(true);
   });
@@ -115,6 +117,8 @@ describe('isLoopbackHost', () => {
     'example.com:5000',
     'localhost.example.com',
     'mylocalhost:5000',
+    'localhost.:5000',
+    'notlocalhost:5000',
     '128.0.0.1',
     '10.0.0.1:5000',
     '0127.0.0.1',
