@@ -60,6 +60,15 @@ describe('listTags', () => {
     expect(s.requests.filter((r) => r.url.startsWith('/v2/team')).length).toBe(2);
   });
 
+  it('stops when a registry keeps linking to a page with nothing new', async () => {
+    const { s, remote } = await setup();
+    s.on('GET', '/v2/team/app/tags/list', (_req, res) =>
+      sendJson(res, 200, { tags: ['a', 'b'] }, { link: '</v2/team/app/tags/list?last=b&n=2>; rel="next"' }),
+    );
+    expect(await listTags(remote, parseRepository(`${s.host}/team/app`))).toEqual(['a', 'b']);
+    expect(s.requests.filter((r) => r.url.startsWith('/v2/team')).length).toBe(2);
+  });
+
   it('throws NAME_UNKNOWN as a typed not-found error', async () => {
     const { s, remote } = await setup();
     s.on('GET', '/v2/team/none/tags/list', registryError(404, 'NAME_UNKNOWN', 'repository name not known to registry'));
