@@ -26,7 +26,9 @@ export { parseChallenges } from './transport/challenge.js';
 export type { Challenge } from './transport/challenge.js';
 export type { Credential } from './transport/token.js';
 export type { HttpClient, HttpRequest, HttpResponse } from './transport/http.js';
-export { UndiciHttpClient } from './transport/http.js';
+export { UndiciHttpClient } from './transport/undici-http-client.js';
+export { NodeHttpClient } from './transport/node-http-client.js';
+export { createHttpClient } from './transport/default-http-client.js';
 
 export { RemoteRegistry } from './store/remote/remote-registry.js';
 export type { RemoteOptions } from './store/remote/remote-registry.js';

@@ -5,7 +5,8 @@
 import { RegctlError } from '../errors.js';
 import type { Repository } from '../reference/parse.js';
 import { RemoteRegistry, type RemoteOptions } from '../store/remote/remote-registry.js';
-import { UndiciHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from '../transport/http.js';
+import { createHttpClient } from '../transport/default-http-client.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../transport/http.js';
 import { readRegistryError } from '../transport/registry-error.js';
 import { repositoryScope } from '../transport/scope.js';
 
@@ -38,7 +39,7 @@ class TokenRecorder implements HttpClient {
 
 export async function bearerToken(remoteOptions: RemoteOptions, repo: Repository, opts: BearerTokenOptions = {}): Promise<string> {
   const recorder = new TokenRecorder(
-    remoteOptions.http ?? new UndiciHttpClient(remoteOptions.env ? { env: remoteOptions.env } : {}),
+    remoteOptions.http ?? createHttpClient(remoteOptions.env ? { env: remoteOptions.env } : {}),
     !remoteOptions.http,
   );
   const remote = new RemoteRegistry({ ...remoteOptions, http: recorder });

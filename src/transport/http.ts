@@ -1,8 +1,8 @@
-// The HTTP seam: the only module that talks to the HTTP stack (undici). Everything
-// above it sees HttpRequest/HttpResponse, so the stack can be swapped in one file
-// (issue 8 measures node:http against undici behind this same interface).
-import { Readable } from 'node:stream';
-import { EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
+// The HTTP seam: everything above it sees HttpRequest/HttpResponse and never the HTTP stack.
+// Two stacks sit behind it: node-http-client.ts (node:http, the default: native parser, no
+// start-up cost) and undici-http-client.ts (undici, opt-in and for undici's MockAgent in tests).
+// default-http-client.ts picks one; issue 8's benchmark measures both.
+import type { Readable } from 'node:stream';
 import { RegctlError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import type { TlsOptions } from './tls.js';
@@ -60,7 +60,8 @@ export function statusText(status: number): string {
   return STATUS_TEXT[status] ?? '';
 }
 
-class UndiciHeaders implements HttpHeaders {
+/** Response headers from a name -> value(s) record (names already lower-cased). */
+export class RecordHeaders implements HttpHeaders {
   constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
   get(name: string): string | undefined {
     const v = this.raw[name.toLowerCase()];
@@ -93,7 +94,7 @@ export async function readLimited(body: Readable, limit: number): Promise<Buffer
       chunks.push(buf);
     }
   } catch (err) {
-    // A connection dropped mid-body surfaces as undici's raw SocketError; type it.
+    // A connection dropped mid-body surfaces as the stack's raw socket error; type it.
     if (err instanceof RegctlError) throw err;
     const detail = ((err as { message?: string }).message ?? String(err)).split('\n')[0];
     throw new RegctlError('REGCTL_NETWORK', `connection lost while reading the response (${detail})`, { cause: err });
@@ -101,79 +102,10 @@ export async function readLimited(body: Readable, limit: number): Promise<Buffer
   return Buffer.concat(chunks, total);
 }
 
-function tlsKey(tls: TlsOptions | undefined): string {
+/** A key that tells TLS profiles apart (one connection pool per profile). */
+export function tlsKey(tls: TlsOptions | undefined): string {
   if (!tls) return 'default';
   return JSON.stringify([tls.insecureSkipVerify ?? false, tls.ca ?? null, tls.cert ?? null, tls.key ?? null]);
-}
-
-/** undici-backed client. One dispatcher per distinct TLS profile; proxies from the environment. */
-export class UndiciHttpClient implements HttpClient {
-  private readonly dispatchers = new Map<string, Dispatcher>();
-
-  /**
-   * `dispatcher` replaces the network for every request (undici's MockAgent in tests);
-   * `env` is where HTTP(S)_PROXY / NO_PROXY are read from (default process.env).
-   */
-  constructor(private readonly opts: { dispatcher?: Dispatcher; env?: NodeJS.ProcessEnv } = {}) {}
-
-  private dispatcherFor(tls: TlsOptions | undefined): Dispatcher {
-    if (this.opts.dispatcher) return this.opts.dispatcher;
-    const key = tlsKey(tls);
-    let d = this.dispatchers.get(key);
-    if (!d) {
-      const connect = {
-        ...(tls?.ca ? { ca: tls.ca } : {}),
-        ...(tls?.cert ? { cert: tls.cert } : {}),
-        ...(tls?.key ? { key: tls.key } : {}),
-        rejectUnauthorized: !(tls?.insecureSkipVerify ?? false),
-      };
-      // `connect` applies to direct connections, `requestTls` to TLS tunnelled through a proxy.
-      // Empty strings (not undefined) stop undici from falling back to process.env.
-      const env = this.opts.env ?? process.env;
-      d = new EnvHttpProxyAgent({
-        connect,
-        requestTls: connect,
-        keepAliveTimeout: 10_000,
-        httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-        httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-        noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
-      });
-      this.dispatchers.set(key, d);
-    }
-    return d;
-  }
-
-  async send(req: HttpRequest): Promise<HttpResponse> {
-    const res = await undiciRequest(req.url, {
-      method: req.method as Dispatcher.HttpMethod,
-      headers: req.headers ?? {},
-      body: req.body as Dispatcher.DispatchOptions['body'],
-      signal: req.signal,
-      dispatcher: this.dispatcherFor(req.tls),
-      headersTimeout: req.headersTimeoutMs ?? 30_000,
-      bodyTimeout: req.bodyTimeoutMs ?? 60_000,
-    }).catch((err: unknown) => {
-      throw networkError(err, req);
-    });
-    const body = res.body as unknown as Readable;
-    return {
-      status: res.statusCode,
-      statusText: statusText(res.statusCode),
-      url: req.url,
-      headers: new UndiciHeaders(res.headers),
-      body,
-      bytes: (limit = Number.MAX_SAFE_INTEGER) => readLimited(body, limit),
-      text: async (limit = Number.MAX_SAFE_INTEGER) => (await readLimited(body, limit)).toString('utf8'),
-      dump: async () => {
-        await res.body.dump().catch(() => undefined);
-      },
-    };
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.dispatchers.values()].map((d) => d.close().catch(() => undefined)));
-    this.dispatchers.clear();
-  }
 }
 
 const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH)/;

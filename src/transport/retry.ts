@@ -76,6 +76,9 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
+  // node-http-client.ts's own timeouts.
+  'ERR_HTTP_HEADERS_TIMEOUT',
+  'ERR_HTTP_BODY_TIMEOUT',
 ]);
 
 function isAbort(e: object): boolean {

@@ -2,7 +2,8 @@
 // client and one RegistryTransport per registry (so pings, credentials and tokens are
 // shared by every request to that registry).
 import { apiHost, isLoopbackHost } from '../../reference/hosts.js';
-import { UndiciHttpClient, type HttpClient, type HttpRequest, type HttpResponse } from '../../transport/http.js';
+import { createHttpClient } from '../../transport/default-http-client.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../transport/http.js';
 import { isMarkedInsecure } from '../../transport/insecure.js';
 import { readRegistryError } from '../../transport/registry-error.js';
 import { RegistryTransport, type RegistryRequest, type RetryInfo } from '../../transport/registry-transport.js';
@@ -51,7 +52,7 @@ export class RemoteRegistry {
   private readonly mirrorListeners = new Set<(e: MirrorReadEvent) => void>();
 
   constructor(private readonly opts: RemoteOptions = {}) {
-    this.http = opts.http ?? new UndiciHttpClient(opts.env ? { env: opts.env } : {});
+    this.http = opts.http ?? createHttpClient(opts.env ? { env: opts.env } : {});
     this.router = new MirrorRouter(opts.mirrors ?? {});
   }
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigFile } from '../../../src/config/config-file.js';
 import { CredentialResolver } from '../../../src/config/credentials/select.js';
 import { login, type CredentialRequest } from '../../../src/ops/login.js';
-import { UndiciHttpClient } from '../../../src/transport/http.js';
+import { UndiciHttpClient } from '../../../src/transport/undici-http-client.js';
 import { makeTempDir, removeTempDirs, writeJson } from '../config/support.js';
 
 const HUB_KEY = 'https://index.docker.io/v1/';

@@ -75,6 +75,8 @@ describe('isRetryableNetworkError', () => {
     'UND_ERR_CONNECT_TIMEOUT',
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
+    'ERR_HTTP_HEADERS_TIMEOUT',
+    'ERR_HTTP_BODY_TIMEOUT',
   ])('%s is retryable', (code) => {
     expect(isRetryableNetworkError(codeError(code))).toBe(true);
   });

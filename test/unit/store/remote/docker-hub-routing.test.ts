@@ -7,7 +7,7 @@ import { parseReference, parseRepository } from '../../../../src/reference/parse
 import { getManifest } from '../../../../src/store/remote/manifest.js';
 import { RemoteRegistry } from '../../../../src/store/remote/remote-registry.js';
 import { listTags } from '../../../../src/store/remote/tags.js';
-import { UndiciHttpClient } from '../../../../src/transport/http.js';
+import { UndiciHttpClient } from '../../../../src/transport/undici-http-client.js';
 
 const agents: MockAgent[] = [];
 afterEach(async () => {

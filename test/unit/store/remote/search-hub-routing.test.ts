@@ -12,7 +12,7 @@ import { parseReference } from '../../../../src/reference/parse.js';
 import { parseSearchTerm } from '../../../../src/reference/search-term.js';
 import { listCatalog } from '../../../../src/store/remote/catalog.js';
 import { RemoteRegistry } from '../../../../src/store/remote/remote-registry.js';
-import { UndiciHttpClient } from '../../../../src/transport/http.js';
+import { UndiciHttpClient } from '../../../../src/transport/undici-http-client.js';
 
 const agents: MockAgent[] = [];
 afterEach(async () => {
