@@ -123,7 +123,8 @@ async function pullPinned(remote: RemoteRegistry, store: LayoutStore, ref: Refer
 
   const blobs = unique(p.blobs);
   const present = new Map<string, boolean>();
-  for (const d of blobs) present.set(d.digest, (await store.hasBlob(d.digest)) !== undefined);
+  const sizes = await store.hasBlobs(blobs.map((d) => d.digest));
+  blobs.forEach((d, i) => present.set(d.digest, sizes[i] !== undefined));
   const concurrency = opts.concurrency ?? DEFAULT_PULL_CONCURRENCY;
   const missing = blobs.filter((d) => !present.get(d.digest));
   for (const d of blobs) layerEvent(d, present.get(d.digest) ? 'Already exists' : 'Pulling fs layer');

@@ -19,6 +19,7 @@ import { writeBlob, type WriteBlobOptions, type WriteBlobResult } from './blob-w
 import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
 import { assertCanonicalImageName } from './image-names.js';
 import { IndexEditor, emptyIndex, imagesOf, readIndex, unnamedOf, writeIndex, type StoredImage } from './index-file.js';
+import { mapLimit } from '../../util/concurrency.js';
 import { fileSize, syncDirectory } from './layout-fs.js';
 import { openLayout } from './layout-init.js';
 import { LayoutPaths } from './layout-paths.js';
@@ -83,6 +84,16 @@ export class LayoutStore {
     const file = this.paths.blob(digest);
     if (this.writable) await this.pins.add([digest]);
     return fileSize(file);
+  }
+
+  /**
+   * hasBlob for many digests at once: one pin-file append for all of them and the stats in
+   * parallel (a 200-layer pull spent ~800 serial file operations here, one append per digest).
+   */
+  async hasBlobs(digests: readonly string[]): Promise<(number | undefined)[]> {
+    const files = digests.map((d) => this.paths.blob(d));
+    if (this.writable) await this.pins.add(digests);
+    return mapLimit(files, 16, (file) => fileSize(file));
   }
 
   /** Pins digests a pull is about to reference (hasBlob/writeBlob pin their own digest). */

@@ -104,6 +104,20 @@ describe('gc', () => {
     expect((await (await LayoutStore.open(dir)).gc()).removed).toEqual([sha256(layer)]);
   });
 
+  it('hasBlobs answers for many digests at once and pins every one of them', async () => {
+    const dir = await makeTempDir();
+    const setup = await LayoutStore.open(dir);
+    const layers = [randomBytes(100), randomBytes(200)];
+    for (const l of layers) await setup.writeBlob(sha256(l), chunks(l));
+    await setup.releasePins();
+    const absent = sha256(randomBytes(10));
+    const pulling = await LayoutStore.open(dir);
+    expect(await pulling.hasBlobs([sha256(layers[0]!), absent, sha256(layers[1]!)])).toEqual([100, undefined, 200]);
+    expect((await (await LayoutStore.open(dir)).gc()).removed).toEqual([]);
+    await pulling.releasePins();
+    expect((await (await LayoutStore.open(dir)).gc()).removed.sort()).toEqual(layers.map(sha256).sort());
+  });
+
   it('putImage unpins what it indexed, so rmi right after pull frees it', async () => {
     const dir = await makeTempDir();
     const pulling = await LayoutStore.open(dir);
