@@ -5,6 +5,7 @@
 //   plain     the original 6-line bin shim (no --liftoff-only), to time the lever against
 //   early     bin shim that calls v8.setFlagsFromString('--liftoff-only') before loading the CLI
 //   concN     bin/regctl.js as it is, over a copy of dist/ with DEFAULT_PULL_CONCURRENCY = N
+//   undici    bin/regctl.js as it is, with REGCTL_HTTP_STACK=undici (the previous HTTP stack)
 // Usage: node bench/make-variants.mjs plain early conc4 conc8
 //        BENCH_VARIANTS=$(node bench/make-variants.mjs conc4 conc8) BENCH_ONLY=pull-many,pull-big npm run bench
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,8 @@ for (const name of process.argv.slice(2)) {
   } else if (name === 'early') {
     // Dynamic import: the flag must be set before any module of the CLI is evaluated.
     text = shim(mainFile, "import v8 from 'node:v8';\nv8.setFlagsFromString('--liftoff-only');\n").replace(/import \{ main \} from (.*);/, 'const { main } = await import($1);');
+  } else if (name === 'undici') {
+    text = `#!/usr/bin/env node\nprocess.env.REGCTL_HTTP_STACK = 'undici';\nawait import(${JSON.stringify(path.join(ROOT, 'bin', 'regctl.js'))});\n`;
   } else if (conc) {
     // package.json next to dist/ (cli/version.js reads ../../package.json); node_modules resolve upwards to the repo's.
     cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
@@ -54,7 +57,7 @@ for (const name of process.argv.slice(2)) {
     writeFileSync(pullJs, after);
     text = repoShim(path.join(dir, 'dist', 'cli', 'main.js'));
   } else {
-    throw new Error(`unknown variant ${name} (plain, early, concN)`);
+    throw new Error(`unknown variant ${name} (plain, early, undici, concN)`);
   }
   writeFileSync(path.join(dir, 'bin', 'regctl.js'), text);
   specs.push(`${name}=${path.relative(ROOT, path.join(dir, 'bin', 'regctl.js'))}`);

@@ -2,7 +2,6 @@
 // cancellation, and (lazily, so local commands never load the HTTP stack) the registry client.
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import type { RemoteOptions, RemoteRegistry } from '../store/remote/remote-registry.js';
-import { defaultCertsDirs } from '../transport/tls.js';
 import type { Credential } from '../transport/token.js';
 import type { CliIO } from './io.js';
 
@@ -71,6 +70,8 @@ export class CliContext {
   async remoteOptions(): Promise<Omit<RemoteOptions, 'credentials'>> {
     const { loadDaemonSettings } = await import('../config/daemon-json.js');
     const { loadRegistriesSettings, mergeMirrors } = await import('../config/registries-json.js');
+    // Lazily, like the rest of the transport: tls.js loads node:tls (3 ms at start-up).
+    const { defaultCertsDirs } = await import('../transport/tls.js');
     const daemon = await loadDaemonSettings(this.io.env);
     const registries = await loadRegistriesSettings(this.io.env);
     return {

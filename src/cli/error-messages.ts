@@ -2,18 +2,10 @@
 // wording where docker has one), an optional hint line, and the exit code (README "Exit codes").
 import { STATUS_CODES } from 'node:http';
 import { isRegctlError, type RegctlErrorCode } from '../errors.js';
+import { EXIT } from './exit-codes.js';
 import { isAnonymousSource, quotaSummary, resetAt } from './rate-limit-text.js';
 
-export const EXIT = {
-  ok: 0,
-  failure: 1,
-  usage: 2,
-  auth: 3,
-  notFound: 4,
-  unavailable: 5,
-  localIo: 6,
-  interrupted: 130,
-} as const;
+export { EXIT };
 
 const EXIT_BY_CODE: Record<RegctlErrorCode, number> = {
   REGCTL_INVALID_REFERENCE: EXIT.usage,

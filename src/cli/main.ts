@@ -3,7 +3,7 @@
 import { CommanderError } from 'commander';
 import { errorContextOf } from './command-error.js';
 import { CliContext, type GlobalOptions } from './context.js';
-import { describeError, EXIT } from './error-messages.js';
+import { EXIT } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -29,7 +29,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   try {
     // `regctl -v` prints the version like `docker -v`; after a command, -v means --verbose.
     const args = argv[0] === '-v' ? ['--version', ...argv.slice(1)] : argv;
-    await buildProgram(io, makeContext).parseAsync(args, { from: 'user' });
+    await buildProgram(io, makeContext, args).parseAsync(args, { from: 'user' });
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -41,6 +41,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       io.stderr.write('Interrupted\n');
       return EXIT.interrupted;
     }
+    // Loaded on failure only: the wording pulls in node:http and node:net.
+    const { describeError } = await import('./error-messages.js');
     const described = describeError(err, errorContextOf(err));
     io.stderr.write(`Error: ${described.message}\n`);
     if (described.hint) io.stderr.write(`hint: ${described.hint}\n`);

@@ -1,5 +1,9 @@
 // The commander root: global flags (accepted before or after the command name) and the
 // command registrations. Registration files are light; each action imports its work lazily.
+// A run registers only the command it names (registering all 21 costs ~5 ms: `regctl --version`
+// measured 1.29x `node -e 0` with all of them, 1.24x without, paired runs of the bundled CLI);
+// help, completion, an unknown command or option, or no command at all get every command, so that
+// help texts, errors and suggestions are those of the full program.
 import { Command, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './context.js';
 import type { CliIO } from './io.js';
@@ -28,11 +32,70 @@ import { VERSION } from './version.js';
 
 export type ContextFactory = (globals: GlobalOptions) => CliContext;
 
+export interface CommandEntry {
+  /** The name and aliases commander dispatches on. */
+  names: readonly string[];
+  register: (program: Command, context: (cmd: Command) => CliContext) => void;
+}
+
+/** Every command, in help order. */
+const COMMANDS: readonly CommandEntry[] = [
+  { names: ['login'], register: registerLogin },
+  { names: ['logout'], register: registerLogout },
+  { names: ['manifest'], register: registerManifest },
+  { names: ['tags'], register: registerTags },
+  { names: ['pull'], register: registerPull },
+  { names: ['push'], register: registerPush },
+  { names: ['tag'], register: registerTag },
+  { names: ['images'], register: registerImages },
+  { names: ['rmi'], register: registerRmi },
+  { names: ['prune'], register: registerPrune },
+  { names: ['inspect'], register: registerInspect },
+  { names: ['search'], register: registerSearch },
+  { names: ['catalog'], register: registerCatalog },
+  { names: ['digest'], register: registerDigest },
+  { names: ['ratelimit'], register: registerRatelimit },
+  { names: ['registry'], register: registerRegistry },
+  { names: ['save'], register: registerSave },
+  { names: ['load'], register: registerLoad },
+  { names: ['copy', 'cp'], register: registerCopy },
+  { names: ['auth'], register: registerAuth },
+  // Writes its script from the whole program: always registered with every other command.
+  { names: ['completion'], register: registerCompletion },
+];
+
+/** The global options that take a value, as `--store DIR` or `--store=DIR` (--debug takes none). */
+const VALUE_OPTIONS: ReadonlySet<string> = new Set(['--config', '--insecure-registry', '--store', '--certs-dir', '--registry-mirror']);
+
+/**
+ * The commands a run of `args` needs, read the way commander reads them: global options (and
+ * their values) are skipped up to the first word, which names the command. `--version` before it
+ * needs none (commander prints the version as soon as it meets the flag). Anything else (help
+ * flags, an unknown option, `help`, `completion`, an unknown command, no command) needs all.
+ */
+export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--debug') continue;
+    if (VALUE_OPTIONS.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('--') && VALUE_OPTIONS.has(arg.slice(0, arg.indexOf('=')))) continue;
+    if (arg === '--version') return [];
+    if (arg.startsWith('-') || arg === 'completion') return COMMANDS;
+    const named = COMMANDS.filter((c) => c.names.includes(arg));
+    return named.length === 1 ? named : COMMANDS;
+  }
+  return COMMANDS;
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(io: CliIO, makeContext: ContextFactory): Command {
+/** The program; given the arguments of the run, with only the commands that run needs (see commandsFor). */
+export function buildProgram(io: CliIO, makeContext: ContextFactory, args?: readonly string[]): Command {
   const program = new Command('regctl');
   program
     .description('Daemonless, Docker-compatible registry client: login, pull, push, tag, search and more, without a Docker daemon.')
@@ -64,27 +127,7 @@ Exit codes: 0 ok, 1 failure, 2 usage or invalid reference, 3 authentication/auth
     );
 
   const context = (cmd: Command): CliContext => makeContext(cmd.optsWithGlobals<GlobalOptions>());
-  registerLogin(program, context);
-  registerLogout(program, context);
-  registerManifest(program, context);
-  registerTags(program, context);
-  registerPull(program, context);
-  registerPush(program, context);
-  registerTag(program, context);
-  registerImages(program, context);
-  registerRmi(program, context);
-  registerPrune(program, context);
-  registerInspect(program, context);
-  registerSearch(program, context);
-  registerCatalog(program, context);
-  registerDigest(program, context);
-  registerRatelimit(program, context);
-  registerRegistry(program, context);
-  registerSave(program, context);
-  registerLoad(program, context);
-  registerCopy(program, context);
-  registerAuth(program, context);
-  registerCompletion(program, context);
+  for (const { register } of args ? commandsFor(args) : COMMANDS) register(program, context);
 
   // Subcommands share the same output routing and error handling as the root.
   for (const cmd of program.commands) applyOutput(cmd, io);

@@ -1,5 +1,4 @@
 // `regctl load [-i FILE] [-q]`: images from a docker save / docker-archive / oci-archive tar.
-import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
@@ -26,6 +25,8 @@ Examples:
       const { loadArchive } = await import('../../ops/load.js');
       const { parseReference } = await import('../../reference/parse.js');
       const { RegctlError, UsageError } = await import('../../errors.js');
+      // Here rather than at the top: importing node:fs builds its ESM facade (1 ms of every start-up).
+      const fs = await import('node:fs/promises');
       if (!flags.input && ctx.io.stdin.isTTY) throw new UsageError('requested load from stdin, but stdin is empty');
       const store = await ctx.store();
       // Opened before reading starts, so that a missing file is a plain error (docker's wording).
