@@ -37,6 +37,11 @@ export function defineOps(ctx) {
       prep: () => rm(out('bare'), { recursive: true, force: true }),
       ...node([path.join(root, 'bench/bare-pull.mjs'), source.url, `bench/${img}`, 'latest', out('bare'), String(ctx.bareConcurrency)]),
     });
+    tools.push({
+      name: 'bare-http',
+      prep: () => rm(out('bare-http'), { recursive: true, force: true }),
+      ...node([path.join(root, 'bench/bare-pull.mjs'), source.url, `bench/${img}`, 'latest', out('bare-http'), String(ctx.bareConcurrency), 'node']),
+    });
     ops.push({ id: `pull-${img}`, kind: 'pull', image: img, bytes: images[img].blobBytes, tools,
       cleanup: () => rm(path.join(work, 'out'), { recursive: true, force: true }) });
   }

@@ -55,6 +55,15 @@ function targetRows(results, checks, main) {
   });
 }
 
+function floorRows(results, main) {
+  return ['big', 'many', 'small'].flatMap((img) => {
+    const runs = results[`pull-${img}`];
+    if (!runs?.['bare-http']?.length) return [];
+    const r = (a, b) => (runs[a]?.length && runs[b]?.length ? ratioOf(results, `pull-${img}`, a, b).toFixed(2) : 'n/a');
+    return [`| pull ${img} | ${r('bare-http', 'skopeo')} | ${r(main, 'bare-http')} |`];
+  });
+}
+
 export function renderReport({ machine, load, config, ops, results, checks, notes, sanity, main, elapsedS }) {
   const lines = [
     '# regctl benchmark results',
@@ -79,6 +88,12 @@ export function renderReport({ machine, load, config, ops, results, checks, note
     '|---|---|---|---|',
     ...targetRows(results, checks, main),
   ];
+  const floors = floorRows(results, main);
+  if (floors.length) {
+    lines.push('', '## Floors (not gated): a bare node:http pull in the same rounds', '');
+    lines.push('What a Node client doing nothing but the transfer reaches (bench/bare-pull.mjs with node:http, the stack regctl uses), next to the targets above.', '');
+    lines.push('| image | bare node:http / skopeo | regctl / bare node:http |', '|---|---|---|', ...floors);
+  }
   if (sanity.length) {
     lines.push('', '## Sanity figures (not gated; if these move, the ratios moved for reasons outside regctl)', '');
     lines.push(...sanity.map((s) => `- ${s}`));

@@ -164,8 +164,8 @@ async function pullPinned(remote: RemoteRegistry, store: LayoutStore, ref: Refer
     annotations: { [RESOLVED_DIGEST_ANNOTATION]: top.digest },
   };
   const upToDate = missing.length === 0 && previous?.descriptor.digest === descriptor.digest;
-  if (!upToDate) await store.putImage(name, descriptor);
-  await store.recordSources(blobs.map((d) => d.digest), ref.name());
+  // Independent files under their own locks: index.json and the blob-source hints.
+  await Promise.all([upToDate ? undefined : store.putImage(name, descriptor), store.recordSources(blobs.map((d) => d.digest), ref.name())]);
   emit({ type: 'done', ref: ref.toString(), digest: top.digest, upToDate });
   return { name, digest: top.digest, descriptor, upToDate, bytesDownloaded };
 }

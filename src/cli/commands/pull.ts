@@ -44,8 +44,8 @@ Examples:
       if (flags.allPlatforms && platform) throw new UsageError('--platform and --all-platforms cannot be combined');
 
       const { pull } = await import('../../ops/pull.js');
-      const store = await ctx.store();
-      const remote = await ctx.remote();
+      // Opening (on first use: creating) the store and setting up the registry client overlap.
+      const [store, remote] = await Promise.all([ctx.store(), ctx.remote()]);
       const render = pullRenderer(mode, ctx.io.stdout);
       const loud = mode !== 'quiet';
 
