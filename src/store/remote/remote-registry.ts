@@ -149,6 +149,11 @@ export class RemoteRegistry {
     return res;
   }
 
+  /** Attempts per request the caller asked for (undefined: each request kind's default). */
+  get attempts(): number | undefined {
+    return this.opts.attempts;
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }

@@ -68,7 +68,7 @@ export async function searchDockerHub(remote: RemoteRegistry, query: string, opt
   const url = hubSearchUrl(query, opts.limit);
   const res = await withRetry(
     () => remote.send({ method: 'GET', url, headers: SEARCH_HEADERS, ...(opts.signal ? { signal: opts.signal } : {}) }),
-    { attempts: 3, ...(opts.signal ? { signal: opts.signal } : {}), shouldRetry: (err) => ({ retry: isRetryableNetworkError(err) }) },
+    { attempts: remote.attempts ?? 3, ...(opts.signal ? { signal: opts.signal } : {}), shouldRetry: (err) => ({ retry: isRetryableNetworkError(err) }) },
   );
   if (res.status !== 200) throw await readRegistryError(res, 'GET', url);
   const results = await readResults(res, 'Docker Hub');
