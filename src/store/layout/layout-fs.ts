@@ -2,7 +2,7 @@
 // the file), create-if-absent without a race, directory fsync, and owner liveness for the
 // lock-like files (claims, pins) that a SIGKILLed process leaves behind.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { syncDirectory } from '../../util/atomic-write.js';
@@ -24,9 +24,10 @@ export function layoutError(message: string, hint?: string): RegctlError {
 }
 
 /** Size of a regular file, or undefined when there is none. */
+// fileSize and mkdirs run on every blob of a pull: synchronous, like the claim (partial-claim.ts).
 export async function fileSize(file: string): Promise<number | undefined> {
   try {
-    const stat = await fs.stat(file);
+    const stat = statSync(file);
     return stat.isFile() ? stat.size : undefined;
   } catch (err) {
     const code = errnoCode(err);
@@ -37,7 +38,7 @@ export async function fileSize(file: string): Promise<number | undefined> {
 
 export async function mkdirs(dir: string): Promise<void> {
   try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
   } catch (err) {
     throw ioError('create directory', dir, err);
   }
