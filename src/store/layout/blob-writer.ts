@@ -1,13 +1,15 @@
-// Streams one blob into the store: hash while writing, check size and digest, and only then
-// make it visible (fsync + rename into blobs/). The staging file lives under .regctl/staging,
-// never under blobs/, so no reader can see half a blob.
+// Streams one blob into the store: hash while writing (inline, or for big blobs on a worker
+// thread reading the staging file behind the writer: blob-hasher.ts), check size and digest, and
+// only then make it visible (fsync + rename into blobs/). The staging file lives under
+// .regctl/staging, never under blobs/, so no reader can see half a blob.
 //
 // Write path: each chunk goes to the file with fs.writeSync at an explicit position. Measured
 // with a 256 MiB random stream in 64 KiB chunks, hash + write + fsync + rename, 7 alternating
 // runs: writeSync 414-422 ms median (~640 MB/s) against 553-675 ms (400-490 MB/s) for a
 // pipeline into a WriteStream with the default 16 KiB highWaterMark (paired ratio 0.70-0.83;
 // a 1 MiB highWaterMark: 523-612 ms), in line with ../shared/notes/performance.md. The page
-// cache absorbs each write, so the event loop is blocked only briefly per chunk.
+// cache absorbs each write, so the event loop is blocked only briefly per chunk; a big blob
+// gets its writeback started early (early-writeback.ts) so the final fsync has less to wait for.
 //
 // Failure policy: an interrupted write (abort, network error, disk error) KEEPS the partial
 // for a later resume, since every byte in it is a correct prefix of the blob; content known to
@@ -17,7 +19,9 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, constants as fsConstants, writeSync } from 'node:fs';
 import path from 'node:path';
 import { DigestMismatchError, RegctlError } from '../../errors.js';
-import { createDigester, parseDigest, type Digester } from '../../oci/digest.js';
+import { parseDigest } from '../../oci/digest.js';
+import { openBlobHasher, type BlobHasher } from './blob-hasher.js';
+import { earlyWriteback, type EarlyWriteback } from './early-writeback.js';
 import { fileSize, ioError, layoutError, mkdirs } from './layout-fs.js';
 import { TEMP_SUFFIX, stagingStem, type LayoutPaths } from './layout-paths.js';
 import { claimPartial } from './partial-claim.js';
@@ -53,8 +57,6 @@ interface Job {
   resumable: boolean;
   opts: WriteBlobOptions;
 }
-
-const READ_CHUNK = 1024 * 1024;
 
 export async function writeBlob(paths: LayoutPaths, digest: string, source: AsyncIterable<Uint8Array>, opts: WriteBlobOptions = {}): Promise<WriteBlobResult> {
   parseDigest(digest);
@@ -95,27 +97,38 @@ async function fill(job: Job, source: AsyncIterable<Uint8Array>): Promise<WriteB
   }
   let corrupt = false;
   let open = true;
+  let hasher: BlobHasher | undefined;
+  let writeback: EarlyWriteback | undefined;
   try {
     const start = await startOffset(handle, job, () => (corrupt = true));
-    const digester = createDigester(parseDigest(digest).algorithm);
-    await hashPrefix(handle, job.file, start, digester);
+    hasher = await openBlobHasher(handle, job.file, { algorithm: parseDigest(digest).algorithm, start, size: opts.size });
+    writeback = earlyWriteback(handle, start);
     let written = 0;
     if (opts.size !== undefined && start === opts.size) closeSource(source);
     else {
-      written = await copy(source, handle.fd, job, start, digester, () => (corrupt = true));
+      const [hashing, syncing] = [hasher, writeback];
+      const onWritten = (chunk: Uint8Array, length: number) => {
+        hashing.wrote(chunk, length);
+        syncing.wrote(length);
+      };
+      written = await copy(source, handle.fd, job, start, onWritten, () => (corrupt = true));
     }
     const total = start + written;
     if (opts.size !== undefined && total < opts.size) {
       throw new RegctlError('REGCTL_NETWORK', `blob ${digest} ended after ${total} of ${opts.size} bytes`);
     }
-    const actual = digester.digest();
+    const actual = await hasher.digest(total);
+    hasher = undefined;
     if (actual !== digest) {
       corrupt = true;
       throw new DigestMismatchError(digest, actual, 'blob');
     }
-    await handle.sync().catch((err: unknown) => {
-      throw ioError('write', job.file, err);
-    });
+    await writeback
+      .settle()
+      .then(() => handle.sync())
+      .catch((err: unknown) => {
+        throw ioError('write', job.file, err);
+      });
     open = false;
     await handle.close();
     await fs.rename(job.file, job.target).catch((err: unknown) => {
@@ -123,6 +136,8 @@ async function fill(job: Job, source: AsyncIterable<Uint8Array>): Promise<WriteB
     });
     return { written, skipped: false };
   } catch (err) {
+    hasher?.cancel();
+    await writeback?.settle().catch(() => undefined);
     if (open) await handle.close().catch(() => undefined);
     if (corrupt || !job.resumable) await fs.rm(job.file, { force: true }).catch(() => undefined);
     throw err;
@@ -150,28 +165,13 @@ async function startOffset(handle: fs.FileHandle, job: Job, markCorrupt: () => v
   return offset;
 }
 
-/** Feeds the bytes already in the partial into the digest (a resumed blob is verified whole). */
-async function hashPrefix(handle: fs.FileHandle, file: string, length: number, digester: Digester): Promise<void> {
-  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(length, 1)));
-  for (let position = 0; position < length; ) {
-    let read: number;
-    try {
-      ({ bytesRead: read } = await handle.read(buffer, 0, Math.min(buffer.length, length - position), position));
-    } catch (err) {
-      throw ioError('read', file, err);
-    }
-    if (read === 0) throw layoutError(`partial ${file} shrank while being resumed`);
-    digester.update(buffer.subarray(0, read));
-    position += read;
-  }
-}
-
 async function copy(
   source: AsyncIterable<Uint8Array>,
   fd: number,
   job: Job,
   start: number,
-  digester: Digester,
+  /** After each chunk is written; the file then holds `length` bytes. */
+  onWritten: (chunk: Uint8Array, length: number) => void,
   markCorrupt: () => void,
 ): Promise<number> {
   const { size, signal, onProgress } = job.opts;
@@ -187,9 +187,9 @@ async function copy(
         markCorrupt();
         throw new RegctlError('REGCTL_DIGEST_MISMATCH', `blob ${job.digest} is larger than its expected size of ${size} bytes`);
       }
-      digester.update(chunk);
       writeFully(fd, chunk, start + written, job.file);
       written += chunk.byteLength;
+      onWritten(chunk, start + written);
       onProgress?.(written);
     }
     done = true;
