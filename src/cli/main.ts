@@ -3,6 +3,7 @@
 import { CommanderError } from 'commander';
 import { errorContextOf } from './command-error.js';
 import { CliContext, type GlobalOptions } from './context.js';
+import { runController } from './run-controller.js';
 import { EXIT } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
@@ -15,7 +16,7 @@ export interface MainOptions {
 
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIO();
-  const controller = new AbortController();
+  const controller = runController();
   const onSigint = () => controller.abort();
   const ownSignals = !options.io;
   if (options.signal) options.signal.addEventListener('abort', onSigint, { once: true });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import { describeFsError, errnoCode } from './fs-errors.js';
+import { isProcessAlive } from './process-alive.js';
 
 export interface FileLockOptions {
   /** Give up after this long (default 10 s). */
@@ -83,7 +84,7 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<boolean>
     throw err;
   }
   const owner = await readOwner(lockPath);
-  const ownerDead = owner !== undefined && owner.hostname === os.hostname() && !isAlive(owner.pid);
+  const ownerDead = owner !== undefined && owner.hostname === os.hostname() && !isProcessAlive(owner.pid);
   if (!ownerDead && Date.now() - stat.mtimeMs < staleMs) return false;
   // Move the lock aside before deleting it, then check it was the one judged stale: between the
   // stat and the rename another process may have broken it and taken a fresh one.
@@ -112,15 +113,6 @@ async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
     // empty (being written) or foreign content: judged by age alone
   }
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM';
-  }
 }
 
 /** Deletes the lock only if it is still ours (it may have been broken as stale by someone else). */

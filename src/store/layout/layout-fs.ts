@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { syncDirectory } from '../../util/atomic-write.js';
 import { describeFsError, errnoCode } from '../../util/fs-errors.js';
+import { isProcessAlive } from '../../util/process-alive.js';
 
 export { syncDirectory };
 import { RegctlError, isRegctlError } from '../../errors.js';
@@ -93,10 +94,5 @@ export function parseOwner(text: string): FileOwner | undefined {
 /** True when `owner` is a process that has died on this host (only then is its file provably abandoned). */
 export function isDeadOwner(owner: FileOwner | undefined): boolean {
   if (owner === undefined || owner.hostname !== os.hostname()) return false;
-  try {
-    process.kill(owner.pid, 0);
-    return false;
-  } catch (err) {
-    return errnoCode(err) === 'ESRCH';
-  }
+  return !isProcessAlive(owner.pid);
 }
