@@ -3,10 +3,10 @@
 // file behind the writer (file-hasher.ts), which frees the writing thread of sha256 (0.6-0.7 s
 // per GiB) and lets the second core do it. Either way the digest covers every byte of the file
 // from 0, a resumed prefix included, and a failing worker only costs an inline hash of the file.
-import type { promises as fs } from 'node:fs';
 import { createDigester, type DigestAlgorithm, type Digester } from '../../oci/digest.js';
 import { fileHasherPool } from './file-hasher.js';
 import { ioError, layoutError } from './layout-fs.js';
+import type { StagingFile } from './staging-file.js';
 
 /**
  * Blobs of at least this size (known in advance) are hashed by a worker. Starting the worker
@@ -38,7 +38,7 @@ export interface BlobHasherOptions {
 }
 
 /** A hasher for the staging `file` open as `handle`. */
-export async function openBlobHasher(handle: fs.FileHandle, file: string, opts: BlobHasherOptions): Promise<BlobHasher> {
+export async function openBlobHasher(handle: StagingFile, file: string, opts: BlobHasherOptions): Promise<BlobHasher> {
   const { algorithm, start, size } = opts;
   const job = size !== undefined && size >= WORKER_HASH_MIN_BYTES ? fileHasherPool.start(file, algorithm, start) : undefined;
   if (job !== undefined) {
@@ -59,14 +59,14 @@ export async function openBlobHasher(handle: fs.FileHandle, file: string, opts: 
   };
 }
 
-async function hashFile(handle: fs.FileHandle, file: string, length: number, algorithm: DigestAlgorithm): Promise<string> {
+async function hashFile(handle: StagingFile, file: string, length: number, algorithm: DigestAlgorithm): Promise<string> {
   const digester = createDigester(algorithm);
   await hashPrefix(handle, file, length, digester);
   return digester.digest();
 }
 
 /** Feeds the file's first `length` bytes into the digest (a resumed blob is verified whole). */
-async function hashPrefix(handle: fs.FileHandle, file: string, length: number, digester: Digester): Promise<void> {
+async function hashPrefix(handle: StagingFile, file: string, length: number, digester: Digester): Promise<void> {
   const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(length, 1)));
   for (let position = 0; position < length; ) {
     let read: number;

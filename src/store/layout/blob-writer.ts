@@ -16,7 +16,7 @@
 // be wrong (too long, digest mismatch) is deleted. Partials are not fsynced: after an OS crash
 // a damaged prefix is caught by the final digest check, which deletes it.
 import { randomBytes } from 'node:crypto';
-import { promises as fs, constants as fsConstants, writeSync } from 'node:fs';
+import { promises as fs, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { DigestMismatchError, RegctlError } from '../../errors.js';
 import { parseDigest } from '../../oci/digest.js';
@@ -25,6 +25,7 @@ import { earlyWriteback, type EarlyWriteback } from './early-writeback.js';
 import { fileSize, ioError, layoutError, mkdirs } from './layout-fs.js';
 import { TEMP_SUFFIX, stagingStem, type LayoutPaths } from './layout-paths.js';
 import { claimPartial } from './partial-claim.js';
+import { StagingFile } from './staging-file.js';
 import { closeIterator, closeSource, nextOrAbort, throwIfAborted } from './source-iteration.js';
 
 export interface WriteBlobOptions {
@@ -89,9 +90,9 @@ export async function writeBlob(paths: LayoutPaths, digest: string, source: Asyn
 
 async function fill(job: Job, source: AsyncIterable<Uint8Array>): Promise<WriteBlobResult> {
   const { digest, opts } = job;
-  let handle: fs.FileHandle;
+  let handle: StagingFile;
   try {
-    handle = await fs.open(job.file, fsConstants.O_RDWR | fsConstants.O_CREAT, 0o644);
+    handle = StagingFile.open(job.file);
   } catch (err) {
     throw ioError('create', job.file, err);
   }
@@ -100,7 +101,7 @@ async function fill(job: Job, source: AsyncIterable<Uint8Array>): Promise<WriteB
   let hasher: BlobHasher | undefined;
   let writeback: EarlyWriteback | undefined;
   try {
-    const start = await startOffset(handle, job, () => (corrupt = true));
+    const start = startOffset(handle, job, () => (corrupt = true));
     hasher = await openBlobHasher(handle, job.file, { algorithm: parseDigest(digest).algorithm, start, size: opts.size });
     writeback = earlyWriteback(handle, start);
     let written = 0;
@@ -130,26 +131,34 @@ async function fill(job: Job, source: AsyncIterable<Uint8Array>): Promise<WriteB
         throw ioError('write', job.file, err);
       });
     open = false;
-    await handle.close();
-    await fs.rename(job.file, job.target).catch((err: unknown) => {
+    handle.close();
+    try {
+      renameSync(job.file, job.target);
+    } catch (err) {
       throw ioError('store blob', job.target, err);
-    });
+    }
     return { written, skipped: false };
   } catch (err) {
     hasher?.cancel();
     await writeback?.settle().catch(() => undefined);
-    if (open) await handle.close().catch(() => undefined);
+    if (open) {
+      try {
+        handle.close();
+      } catch {
+        // the write already failed; that error is the one to report
+      }
+    }
     if (corrupt || !job.resumable) await fs.rm(job.file, { force: true }).catch(() => undefined);
     throw err;
   }
 }
 
 /** Where this write starts in the staging file, after truncating what must not be kept. */
-async function startOffset(handle: fs.FileHandle, job: Job, markCorrupt: () => void): Promise<number> {
-  const length = (await handle.stat()).size;
+function startOffset(handle: StagingFile, job: Job, markCorrupt: () => void): number {
+  const length = handle.size();
   const { opts, digest } = job;
   if (!opts.resume) {
-    if (length > 0) await handle.truncate(0);
+    if (length > 0) handle.truncate(0);
     return 0;
   }
   const offset = opts.offset ?? length;
@@ -161,7 +170,7 @@ async function startOffset(handle: fs.FileHandle, job: Job, markCorrupt: () => v
   if (length < offset) {
     throw layoutError(`cannot resume blob ${digest}: the partial holds ${length} bytes, not ${offset}`, 'retry without resuming');
   }
-  if (length > offset) await handle.truncate(offset);
+  if (length > offset) handle.truncate(offset);
   return offset;
 }
 

@@ -11,7 +11,7 @@
 //
 // An error from an early sync is kept and reported by settle(): after a failed fsync Linux may
 // not report the same error to the next one, so swallowing it could let a bad write pass.
-import type { promises as fs } from 'node:fs';
+import type { StagingFile } from './staging-file.js';
 
 export const EARLY_SYNC_BYTES = 64 * 1024 * 1024;
 
@@ -25,7 +25,7 @@ export interface EarlyWriteback {
 }
 
 /** `start`: bytes already in the file before this write (not dirty, not counted). */
-export function earlyWriteback(handle: fs.FileHandle, start: number): EarlyWriteback {
+export function earlyWriteback(handle: StagingFile, start: number): EarlyWriteback {
   let syncedTo = start;
   let running: Promise<void> | undefined;
   let failure: { error: unknown } | undefined;

@@ -2,20 +2,20 @@
 // and that an error from one fails the blob instead of being lost before the final fsync.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EARLY_SYNC_BYTES, earlyWriteback } from '../../../../src/store/layout/early-writeback.js';
 import { LayoutStore } from '../../../../src/store/layout/layout-store.js';
+import { StagingFile } from '../../../../src/store/layout/staging-file.js';
 import { chunks, makeTempDir, removeTempDirs, sha256 } from './support.js';
 
 afterAll(removeTempDirs);
 
-/** A FileHandle whose datasync() calls are recorded and settled by the test. */
+/** A staging file whose datasync() calls are recorded and settled by the test. */
 function fakeHandle() {
   const calls: { resolve: () => void; reject: (err: Error) => void }[] = [];
   const handle = {
     datasync: () => new Promise<void>((resolve, reject) => calls.push({ resolve, reject })),
-  } as unknown as fs.FileHandle;
+  } as unknown as StagingFile;
   return { handle, calls };
 }
 
@@ -75,9 +75,7 @@ describe('writeBlob with early writeback', () => {
 
   it('syncs a big blob while it is written and stores it', async () => {
     const store = await LayoutStore.open(await makeTempDir());
-    const probe = await fs.open(path.join(store.dir, 'oci-layout'));
-    const datasync = vi.spyOn(Object.getPrototypeOf(probe) as fs.FileHandle, 'datasync');
-    await probe.close();
+    const datasync = vi.spyOn(StagingFile.prototype, 'datasync');
     await store.writeBlob(sha256(data), chunks(data, 1024 * 1024), { size: SIZE });
     expect(datasync).toHaveBeenCalledTimes(1);
     expect((await fs.readFile(store.blobPath(sha256(data)))).equals(data)).toBe(true);
@@ -85,11 +83,9 @@ describe('writeBlob with early writeback', () => {
 
   it('an early sync that fails fails the blob (REGCTL_IO naming the partial, which is kept), even if the final fsync succeeds', async () => {
     const store = await LayoutStore.open(await makeTempDir());
-    const probe = await fs.open(path.join(store.dir, 'oci-layout'));
-    vi.spyOn(Object.getPrototypeOf(probe) as fs.FileHandle, 'datasync').mockRejectedValue(
+    vi.spyOn(StagingFile.prototype, 'datasync').mockRejectedValue(
       Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO', errno: -5, syscall: 'fdatasync' }),
     );
-    await probe.close();
     const err = await store.writeBlob(sha256(data), chunks(data, 1024 * 1024), { size: SIZE }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'REGCTL_IO', message: expect.stringMatching(/^cannot write .*\.partial: /) });
     expect(await store.hasBlob(sha256(data))).toBeUndefined();
