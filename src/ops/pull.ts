@@ -16,7 +16,7 @@ import { fetchBlob } from './pull-blob.js';
 /** The digest the reference resolved to (an index for multi-platform images), kept for RepoDigests. */
 export const RESOLVED_DIGEST_ANNOTATION = 'dev.regctl.resolved-digest';
 
-export const DEFAULT_PULL_CONCURRENCY = 6;
+export const DEFAULT_PULL_CONCURRENCY = 8;
 
 export interface PullOptions {
   /** Wanted platform; default: the host's. Ignored with allPlatforms. */
