@@ -40,10 +40,13 @@ Examples:
     )
     .action(async (source: string, destination: string, flags: CopyFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const { parseReference } = await import('../../reference/parse.js');
-      const { resolveProgressMode } = await import('../progress/progress-mode.js');
-      const { pushRenderer } = await import('../progress/push-renderer.js');
-      const { copyImage } = await import('../../ops/copy.js');
+      // One round of module loading instead of one per import (see pull.ts).
+      const [{ parseReference }, { resolveProgressMode }, { pushRenderer }, { copyImage }] = await Promise.all([
+        import('../../reference/parse.js'),
+        import('../progress/progress-mode.js'),
+        import('../progress/push-renderer.js'),
+        import('../../ops/copy.js'),
+      ]);
       const fromStore = source.startsWith(STORE_PREFIX);
       const toStore = destination.startsWith(STORE_PREFIX);
       if (fromStore && toStore) throw new UsageError('both sides are the local store: use regctl tag');

@@ -33,23 +33,27 @@ Examples:
     )
     .action(async (input: string, flags: PullFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const { parseReference } = await import('../../reference/parse.js');
-      const { parsePlatform } = await import('../../oci/platform.js');
-      const { resolveProgressMode } = await import('../progress/progress-mode.js');
-      const { pullRenderer } = await import('../progress/pull-renderer.js');
+      // One round of module loading instead of one per import (the loader reads files off the
+      // event loop; six awaits in a row cost a pull of a small image ~5 ms).
+      const [{ parseReference }, { parsePlatform }, { resolveProgressMode }, { pullRenderer }, { pull }, { PullSourceTracker, sourceLine }] = await Promise.all([
+        import('../../reference/parse.js'),
+        import('../../oci/platform.js'),
+        import('../progress/progress-mode.js'),
+        import('../progress/pull-renderer.js'),
+        import('../../ops/pull.js'),
+        import('../progress/mirror-source.js'),
+      ]);
       const ref = parseReference(input);
       const mode = resolveProgressMode(flags.progress, !!flags.quiet, ctx.io.stdout);
       const platform = flags.platform ? parsePlatform(flags.platform) : undefined;
       if (flags.allTags && !ref.tagDefaulted) throw new UsageError("tag can't be used with --all-tags/-a");
       if (flags.allPlatforms && platform) throw new UsageError('--platform and --all-platforms cannot be combined');
 
-      const { pull } = await import('../../ops/pull.js');
       // Opening (on first use: creating) the store and setting up the registry client overlap.
       const [store, remote] = await Promise.all([ctx.store(), ctx.remote()]);
       const render = pullRenderer(mode, ctx.io.stdout);
       const loud = mode !== 'quiet';
 
-      const { PullSourceTracker, sourceLine } = await import('../progress/mirror-source.js');
       const pullOne = (r: typeof ref) =>
         withErrorContext({ action: 'pull', ref: r.familiar(), repository: r.familiarName(), registry: r.registry }, async () => {
           // With mirrors configured, say which endpoint served the pull.

@@ -41,10 +41,15 @@ Examples:
     )
     .action(async (input: string, flags: PushFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const { parseReference } = await import('../../reference/parse.js');
-      const { parsePlatform } = await import('../../oci/platform.js');
-      const { resolveProgressMode } = await import('../progress/progress-mode.js');
-      const { pushRenderer } = await import('../progress/push-renderer.js');
+      // One round of module loading instead of one per import (see pull.ts).
+      const [{ parseReference }, { parsePlatform }, { resolveProgressMode }, { pushRenderer }, { push }, { localTags, noLocalImage }] = await Promise.all([
+        import('../../reference/parse.js'),
+        import('../../oci/platform.js'),
+        import('../progress/progress-mode.js'),
+        import('../progress/push-renderer.js'),
+        import('../../ops/push.js'),
+        import('../../ops/push-plan.js'),
+      ]);
       const ref = parseReference(input);
       if (ref.digest) throw new UsageError('cannot push a digest reference');
       if (flags.allTags && !ref.tagDefaulted) throw new UsageError("tag can't be used with --all-tags/-a");
@@ -53,8 +58,6 @@ Examples:
       const lines = mode === 'plain' || mode === 'tty';
       const errorContext = { action: 'push' as const, ref: ref.familiar(), repository: ref.familiarName(), registry: ref.registry };
 
-      const { push } = await import('../../ops/push.js');
-      const { localTags, noLocalImage } = await import('../../ops/push-plan.js');
       const store = await ctx.store({ create: false });
       if (lines && !flags.allTags && ref.tagDefaulted) ctx.out('Using default tag: latest');
       if (lines) ctx.out(`The push refers to repository [${ref.name()}]`);
