@@ -50,6 +50,16 @@ describe.skipIf(!available)('proxy environment', () => {
     expect(tunnels).toContain(open.host);
   });
 
+  it('speaks TLS to an HTTPS registry inside the tunnel, verifying it against certs.d', async () => {
+    tunnels.length = 0;
+    const tls = inject('registries').tls;
+    const r = await runCli(['--config', cfg, '--certs-dir', inject('certsDir'), 'tags', `${tls.host}/demo/hello`], {
+      env: { HTTPS_PROXY: proxyUrl, NO_PROXY: '', http_proxy: undefined, https_proxy: undefined, no_proxy: undefined, HTTP_PROXY: undefined },
+    });
+    expect(r).toMatchObject({ code: 0, stdout: 'v1\n' });
+    expect(tunnels).toEqual([tls.host]);
+  });
+
   it('goes direct for hosts in NO_PROXY', async () => {
     tunnels.length = 0;
     const r = await runCli(['--config', cfg, 'tags', `${open.host}/demo/hello`], {
