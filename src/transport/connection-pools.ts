@@ -8,22 +8,13 @@ import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { RegctlError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
-import { tlsKey } from './http.js';
+import { tlsConnectOptions, tlsKey } from './http.js';
 import type { TlsOptions } from './tls.js';
 
 type ConnectCallback = (err: Error | null, stream: Duplex) => void;
 
 /** How long an idle connection is kept for reuse (undici's default was 4 s; a pull's manifest->blob gaps are shorter). */
 const KEEP_ALIVE_MS = 10_000;
-
-function tlsConnectOptions(t: TlsOptions | undefined): tls.ConnectionOptions {
-  return {
-    ...(t?.ca ? { ca: t.ca } : {}),
-    ...(t?.cert ? { cert: t.cert } : {}),
-    ...(t?.key ? { key: t.key } : {}),
-    rejectUnauthorized: !(t?.insecureSkipVerify ?? false),
-  };
-}
 
 export class ConnectionPools {
   private readonly agents = new Map<string, http.Agent>();
@@ -34,8 +25,9 @@ export class ConnectionPools {
     let agent = this.agents.get(key);
     if (!agent) {
       const base = { keepAlive: true, keepAliveMsecs: 1_000, timeout: KEEP_ALIVE_MS, scheduling: 'lifo' as const };
-      agent = secure ? new https.Agent({ ...base, ...tlsConnectOptions(tlsOptions) }) : new http.Agent(base);
-      if (proxy) tunnelThrough(agent, proxy, secure ? tlsConnectOptions(tlsOptions) : undefined);
+      const connect = secure ? tlsConnectOptions(tlsOptions) : undefined;
+      agent = connect ? new https.Agent({ ...base, ...connect }) : new http.Agent(base);
+      if (proxy) tunnelThrough(agent, proxy, connect);
       this.agents.set(key, agent);
     }
     return agent;

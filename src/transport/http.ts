@@ -3,6 +3,7 @@
 // start-up cost) and undici-http-client.ts (undici, opt-in and for undici's MockAgent in tests).
 // default-http-client.ts picks one; issue 8's benchmark measures both.
 import type { Readable } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
 import { RegctlError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import type { TlsOptions } from './tls.js';
@@ -100,6 +101,16 @@ export async function readLimited(body: Readable, limit: number): Promise<Buffer
     throw new RegctlError('REGCTL_NETWORK', `connection lost while reading the response (${detail})`, { cause: err });
   }
   return Buffer.concat(chunks, total);
+}
+
+/** Node's TLS connection options for a profile: the same for both stacks, direct or tunnelled. */
+export function tlsConnectOptions(tls: TlsOptions | undefined): ConnectionOptions {
+  return {
+    ...(tls?.ca ? { ca: tls.ca } : {}),
+    ...(tls?.cert ? { cert: tls.cert } : {}),
+    ...(tls?.key ? { key: tls.key } : {}),
+    rejectUnauthorized: !(tls?.insecureSkipVerify ?? false),
+  };
 }
 
 /** A key that tells TLS profiles apart (one connection pool per profile). */

@@ -5,7 +5,7 @@
 // undici itself is imported on first use, so merely loading this module costs nothing.
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { networkError, readLimited, RecordHeaders, statusText, tlsKey, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
+import { networkError, readLimited, RecordHeaders, statusText, tlsConnectOptions, tlsKey, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
 import type { TlsOptions } from './tls.js';
 
 type Undici = typeof import('undici');
@@ -26,12 +26,7 @@ export class UndiciHttpClient implements HttpClient {
     const key = tlsKey(tls);
     let d = this.dispatchers.get(key);
     if (!d) {
-      const connect = {
-        ...(tls?.ca ? { ca: tls.ca } : {}),
-        ...(tls?.cert ? { cert: tls.cert } : {}),
-        ...(tls?.key ? { key: tls.key } : {}),
-        rejectUnauthorized: !(tls?.insecureSkipVerify ?? false),
-      };
+      const connect = tlsConnectOptions(tls);
       // `connect` applies to direct connections, `requestTls` to TLS tunnelled through a proxy.
       // Empty strings (not undefined) stop undici from falling back to process.env.
       const env = this.opts.env ?? process.env;

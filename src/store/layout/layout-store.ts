@@ -19,7 +19,6 @@ import { writeBlob, type WriteBlobOptions, type WriteBlobResult } from './blob-w
 import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
 import { assertCanonicalImageName } from './image-names.js';
 import { IndexEditor, emptyIndex, imagesOf, readIndex, unnamedOf, writeIndex, type StoredImage } from './index-file.js';
-import { mapLimit } from '../../util/concurrency.js';
 import { fileSize, syncDirectory } from './layout-fs.js';
 import { openLayout } from './layout-init.js';
 import { LayoutPaths } from './layout-paths.js';
@@ -87,13 +86,13 @@ export class LayoutStore {
   }
 
   /**
-   * hasBlob for many digests at once: one pin-file append for all of them and the stats in
-   * parallel (a 200-layer pull spent ~800 serial file operations here, one append per digest).
+   * hasBlob for many digests at once: one pin-file append for all of them (a 200-layer pull
+   * spent ~800 serial file operations here, one append per digest), then a stat each.
    */
   async hasBlobs(digests: readonly string[]): Promise<(number | undefined)[]> {
     const files = digests.map((d) => this.paths.blob(d));
     if (this.writable) await this.pins.add(digests);
-    return mapLimit(files, 16, (file) => fileSize(file));
+    return Promise.all(files.map((file) => fileSize(file)));
   }
 
   /** Pins digests a pull is about to reference (hasBlob/writeBlob pin their own digest). */
