@@ -1,21 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listCatalog } from '../../../../src/store/remote/catalog.js';
-import { RemoteRegistry } from '../../../../src/store/remote/remote-registry.js';
-import { startEdgeServer, type EdgeHandler, type EdgeServer } from '../../../helpers/edge-server.js';
+import type { EdgeHandler, EdgeServer } from '../../../helpers/edge-server.js';
 import { bearerChallenge, raw, registryError, sendJson } from '../../../helpers/edge-routes.js';
+import { useOpenEdgeRegistry } from '../../../helpers/edge-registry.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((f) => f()));
-});
-
-async function setup(): Promise<{ s: EdgeServer; remote: RemoteRegistry }> {
-  const s = await startEdgeServer();
-  const remote = new RemoteRegistry({ attempts: 1 });
-  cleanup.push(() => s.close(), () => remote.close());
-  s.on('GET', '/v2/', (_req, res) => sendJson(res, 200, {}));
-  return { s, remote };
-}
+const setup = useOpenEdgeRegistry({ attempts: 1 });
 
 /** distribution's catalog paging: `n` per page (default `pageSize`), Link to the next page. */
 function catalogPages(repositories: readonly string[], pageSize: number, link = true): EdgeHandler {

@@ -1,25 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseReference } from '../../../../src/reference/parse.js';
 import { getManifest, headManifest, MANIFEST_LIMIT } from '../../../../src/store/remote/manifest.js';
-import { RemoteRegistry } from '../../../../src/store/remote/remote-registry.js';
-import { startEdgeServer, type EdgeServer } from '../../../helpers/edge-server.js';
-import { digestOf, manifest, raw, sendJson } from '../../../helpers/edge-routes.js';
+import { digestOf, manifest, raw } from '../../../helpers/edge-routes.js';
+import { useOpenEdgeRegistry } from '../../../helpers/edge-registry.js';
 
 const OCI = 'application/vnd.oci.image.manifest.v1+json';
 const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf('{}'), size: 2 }, layers: [] }));
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((f) => f()));
-});
-
-async function setup(): Promise<{ s: EdgeServer; remote: RemoteRegistry }> {
-  const s = await startEdgeServer();
-  const remote = new RemoteRegistry();
-  cleanup.push(() => s.close(), () => remote.close());
-  s.on('GET', '/v2/', (_req, res) => sendJson(res, 200, {}));
-  return { s, remote };
-}
+const setup = useOpenEdgeRegistry();
 
 describe('getManifest', () => {
   it('returns the exact bytes, media type and digest, sending the Accept list', async () => {

@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseRepository } from '../../../../src/reference/parse.js';
-import { RemoteRegistry } from '../../../../src/store/remote/remote-registry.js';
 import { listTags, nextLink } from '../../../../src/store/remote/tags.js';
-import { startEdgeServer, type EdgeServer } from '../../../helpers/edge-server.js';
 import { registryError, sendJson, tagPages } from '../../../helpers/edge-routes.js';
+import { useOpenEdgeRegistry } from '../../../helpers/edge-registry.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((f) => f()));
-});
-
-async function setup(): Promise<{ s: EdgeServer; remote: RemoteRegistry }> {
-  const s = await startEdgeServer();
-  const remote = new RemoteRegistry();
-  cleanup.push(() => s.close(), () => remote.close());
-  s.on('GET', '/v2/', (_req, res) => sendJson(res, 200, {}));
-  return { s, remote };
-}
+const setup = useOpenEdgeRegistry();
 
 describe('nextLink', () => {
   it.each([
