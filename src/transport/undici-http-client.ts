@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { networkError, readLimited, RecordHeaders, statusText, tlsConnectOptions, tlsKey, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
+import { proxySettingsFrom } from './proxy-env.js';
 import type { TlsOptions } from './tls.js';
 
 type Undici = typeof import('undici');
@@ -28,15 +29,16 @@ export class UndiciHttpClient implements HttpClient {
     if (!d) {
       const connect = tlsConnectOptions(tls);
       // `connect` applies to direct connections, `requestTls` to TLS tunnelled through a proxy.
-      // Empty strings (not undefined) stop undici from falling back to process.env.
-      const env = this.opts.env ?? process.env;
+      // The same proxy variables as the node:http stack (proxy-env.ts). Empty strings (not
+      // undefined) stop undici from falling back to process.env.
+      const proxies = proxySettingsFrom(this.opts.env ?? process.env);
       d = new undici.EnvHttpProxyAgent({
         connect,
         requestTls: connect,
         keepAliveTimeout: 10_000,
-        httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-        httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-        noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+        httpProxy: proxies.httpProxy?.href ?? '',
+        httpsProxy: proxies.httpsProxy?.href ?? '',
+        noProxy: proxies.noProxy,
       });
       this.dispatchers.set(key, d);
     }

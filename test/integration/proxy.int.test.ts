@@ -60,6 +60,15 @@ describe.skipIf(!available)('proxy environment', () => {
     expect(tunnels).toEqual([tls.host]);
   });
 
+  it('tunnels through the same proxy variables on the opt-in undici stack', async () => {
+    tunnels.length = 0;
+    const r = await runCli(['--config', cfg, 'tags', `${open.host}/demo/hello`], {
+      env: { REGCTL_HTTP_STACK: 'undici', HTTP_PROXY: proxyUrl.replace('http://', ''), NO_PROXY: '', http_proxy: undefined, https_proxy: undefined, no_proxy: undefined },
+    });
+    expect(r).toMatchObject({ code: 0, stdout: 'v1\n' });
+    expect(tunnels).toContain(open.host);
+  });
+
   it('goes direct for hosts in NO_PROXY', async () => {
     tunnels.length = 0;
     const r = await runCli(['--config', cfg, 'tags', `${open.host}/demo/hello`], {
