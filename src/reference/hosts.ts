@@ -11,8 +11,16 @@ export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 export const DOCKER_HUB_CREDENTIAL_KEY = 'https://index.docker.io/v1/';
 export const DOCKER_HUB_SEARCH_HOST = 'index.docker.io';
 
-/** Names a user may type for Docker Hub (`docker login index.docker.io` etc.). */
-const HUB_ALIASES: ReadonlySet<string> = new Set([DOCKER_HUB, DOCKER_HUB_SEARCH_HOST, DOCKER_HUB_API_HOST]);
+/**
+ * Names that denote Docker Hub wherever a registry name or credential key is read (login and
+ * logout arguments, config.json keys other tools wrote): the v1 index, the logical registry and
+ * the v2 API host. Compared case-insensitively, because host names are.
+ */
+export const DOCKER_HUB_HOSTS: readonly string[] = [DOCKER_HUB_SEARCH_HOST, DOCKER_HUB, DOCKER_HUB_API_HOST];
+
+function isDockerHubHost(host: string): boolean {
+  return DOCKER_HUB_HOSTS.includes(host.toLowerCase());
+}
 
 /** Host (and port) to send v2 API requests to for a logical registry name. */
 export function apiHost(registry: string): string {
@@ -20,17 +28,40 @@ export function apiHost(registry: string): string {
 }
 
 /**
- * config.json / credential-helper key for a registry, as docker's getAuthConfigKey computes it:
- * Hub (`docker.io` or `index.docker.io`) gets the legacy v1 URL, anything else its host[:port].
+ * The host[:port] part of a registry name or key, like docker's ConvertToHostname
+ * (cli/config/credentials/file_store.go): scheme, user info and path are dropped; case and port
+ * are kept.
+ */
+export function convertToHostname(key: string): string {
+  const trimmed = key.trim();
+  const schemeEnd = trimmed.indexOf('://');
+  if (schemeEnd !== -1) {
+    const rest = trimmed.slice(schemeEnd + 3);
+    let authority = rest.split(/[/?#]/, 1)[0] ?? '';
+    authority = authority.slice(authority.lastIndexOf('@') + 1);
+    const bracketed = /^\[([^\]]*)\]$/.exec(authority); // '[::1]' without a port is just '::1', as in Go
+    if (bracketed?.[1]) return bracketed[1];
+    if (authority !== '') return authority;
+  }
+  return trimmed.split('/', 1)[0] ?? '';
+}
+
+/**
+ * The one config.json / credential-helper key for a registry, used by login, logout, lookups and
+ * pull secrets alike (two rules meant login and logout could miss each other, docker/cli#7326).
+ * docker's getAuthConfigKey gives Hub the legacy v1 URL and anything else its host[:port]; like
+ * ConvertToHostname, a URL-shaped name (`https://host:5000/v2/`) is reduced to host[:port] first.
+ * Hub is recognised by any of its names in any case; other hosts keep their case, as in docker.
  */
 export function credentialKey(registry: string): string {
-  return registry === DOCKER_HUB || registry === DOCKER_HUB_SEARCH_HOST ? DOCKER_HUB_CREDENTIAL_KEY : registry;
+  const host = convertToHostname(registry);
+  return isDockerHubHost(host) ? DOCKER_HUB_CREDENTIAL_KEY : host;
 }
 
 /**
  * Turn a `login SERVER` / `logout SERVER` argument into a logical registry name: drops an
  * http(s) scheme and any path (`https://index.docker.io/v1/` -> `docker.io`), maps the Hub
- * aliases to `docker.io`, keeps the port and the case of everything else.
+ * aliases (in any case) to `docker.io`, keeps the port and the case of everything else.
  */
 export function normalizeRegistryHost(input: string): string {
   let rest = input;
@@ -39,7 +70,7 @@ export function normalizeRegistryHost(input: string): string {
   const slash = rest.indexOf('/');
   const host = slash >= 0 ? rest.slice(0, slash) : rest;
   if (!isValidDomain(host)) throw new InvalidReferenceError(invalidHostMessage(input));
-  return HUB_ALIASES.has(host) ? DOCKER_HUB : host;
+  return isDockerHubHost(host) ? DOCKER_HUB : host;
 }
 
 function invalidHostMessage(input: string): string {

@@ -2,42 +2,13 @@
 // other registry under host[:port]. Older docker versions and other tools wrote URL-shaped keys
 // ('https://host', 'http://host/v1/'), which must still be found at lookup and removed at logout.
 
-import { DOCKER_HUB, DOCKER_HUB_API_HOST, DOCKER_HUB_CREDENTIAL_KEY, DOCKER_HUB_SEARCH_HOST } from '../../reference/hosts.js';
+import { convertToHostname, credentialKey, DOCKER_HUB_CREDENTIAL_KEY, DOCKER_HUB_HOSTS } from '../../reference/hosts.js';
+
+// The key rule itself lives in reference/hosts.ts, below both the ops (login, pull secrets) and
+// the credential stores (lookup, logout), so that all of them key a registry the same way.
+export { convertToHostname, credentialKey };
 
 export const DOCKER_HUB_KEY = DOCKER_HUB_CREDENTIAL_KEY;
-
-// The Hub's names (src/reference/hosts.ts): the v1 index, the logical registry and the v2 API host.
-// Unlike hosts.ts credentialKey, keys found in config files are matched case-insensitively and may
-// name the API host, because other tools wrote them that way.
-const DOCKER_HUB_HOSTS = [DOCKER_HUB_SEARCH_HOST, DOCKER_HUB, DOCKER_HUB_API_HOST];
-
-function isDockerHubHost(host: string): boolean {
-  return DOCKER_HUB_HOSTS.includes(host.toLowerCase());
-}
-
-/**
- * The host[:port] part of a registry name or key, like docker's ConvertToHostname:
- * scheme, user info and path are dropped; case and port are kept.
- */
-export function convertToHostname(key: string): string {
-  const trimmed = key.trim();
-  const schemeEnd = trimmed.indexOf('://');
-  if (schemeEnd !== -1) {
-    const rest = trimmed.slice(schemeEnd + 3);
-    let authority = rest.split(/[/?#]/, 1)[0] ?? '';
-    authority = authority.slice(authority.lastIndexOf('@') + 1);
-    const bracketed = /^\[([^\]]*)\]$/.exec(authority); // '[::1]' without a port is just '::1', as in Go
-    if (bracketed?.[1]) return bracketed[1];
-    if (authority !== '') return authority;
-  }
-  return trimmed.split('/', 1)[0] ?? '';
-}
-
-/** The key credentials for `registry` are stored under ('docker.io' -> 'https://index.docker.io/v1/'). */
-export function credentialKey(registry: string): string {
-  const host = convertToHostname(registry);
-  return isDockerHubHost(host) ? DOCKER_HUB_KEY : host;
-}
 
 export function isDockerHub(registryOrKey: string): boolean {
   return credentialKey(registryOrKey) === DOCKER_HUB_KEY;
