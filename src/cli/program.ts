@@ -1,5 +1,8 @@
 // The commander root: global flags (accepted before or after the command name) and the
-// command registrations. Registration files are light; each action imports its work lazily.
+// command registrations. A registration (commands/<cmd>.ts) holds only the commander definition;
+// its action does one lazy import of actions/<cmd>.ts, which imports what it needs statically, so
+// the bundle splits one chunk per command (plus chunks of the code commands share) and a run loads
+// the code of the command it runs only.
 // A run registers only the command it names (registering all 21 costs ~5 ms: `regctl --version`
 // measured 1.29x `node -e 0` with all of them, 1.24x without, paired runs of the bundled CLI);
 // help, completion, an unknown command or option, or no command at all get every command, so that

@@ -1,16 +1,10 @@
 // `regctl auth`: regctl's credential resolution for other tools. `k8s-secret` writes an image
 // pull secret with inline credentials, `get` answers like a credential helper's get, `token`
-// prints a bearer token for curl. These print secrets on stdout on purpose, and nothing else.
+// prints a bearer token for curl. The flags and help; the work is actions/auth.ts, loaded when a
+// subcommand runs.
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import type { SecretFlags, TokenFlags } from '../actions/auth.js';
 import type { CliContext } from '../context.js';
-import { withErrorContext } from '../command-error.js';
-
-interface SecretFlags {
-  name?: string;
-  namespace?: string;
-  output?: string;
-}
 
 export function registerAuth(program: Command, context: (cmd: Command) => CliContext): void {
   const auth = program.command('auth').description('Hand stored credentials to other tools: Kubernetes secrets, helper output, bearer tokens');
@@ -34,14 +28,8 @@ Examples:
     )
     .action(async (inputs: string[], flags: SecretFlags, cmd: Command) => {
       const ctx = context(cmd);
-      if (flags.output !== 'yaml' && flags.output !== 'json') throw new UsageError(`invalid --output ${JSON.stringify(flags.output)}: use yaml or json`);
-      const registries = await normalizedRegistries(inputs);
-      const { openCredentialResolver } = await import('../credentials.js');
-      const { dockerConfigJson, pullSecret, pullSecretYaml } = await import('../../ops/pull-secret.js');
-      const resolver = await openCredentialResolver(ctx);
-      const config = await dockerConfigJson((registry) => resolver.resolve(registry), registries);
-      const secret = pullSecret(config, { ...(flags.name ? { name: flags.name } : {}), ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}) });
-      ctx.io.stdout.write(flags.output === 'json' ? JSON.stringify(secret, null, 2) + '\n' : pullSecretYaml(secret));
+      const { runAuthK8sSecret } = await import('../actions/auth.js');
+      await runAuthK8sSecret(ctx, inputs, flags);
     });
 
   auth
@@ -58,15 +46,8 @@ Examples:
     )
     .action(async (input: string, _flags: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      const [registry] = await normalizedRegistries([input]);
-      const { openCredentialResolver } = await import('../credentials.js');
-      const { noCredentials } = await import('../../ops/pull-secret.js');
-      const { TOKEN_USERNAME } = await import('../../config/credentials/helper-process.js');
-      const stored = await (await openCredentialResolver(ctx)).resolve(registry!);
-      const secret = stored?.identityToken ?? stored?.password ?? stored?.registryToken;
-      if (!stored || !secret) throw noCredentials(registry!);
-      const username = stored.identityToken ? TOKEN_USERNAME : (stored.username ?? '');
-      ctx.out(JSON.stringify({ Username: username, Secret: secret }));
+      const { runAuthGet } = await import('../actions/auth.js');
+      await runAuthGet(ctx, input);
     });
 
   auth
@@ -81,20 +62,9 @@ Examples:
 Examples:
   curl -H "Authorization: Bearer $(regctl auth token ghcr.io/org/app)" https://ghcr.io/v2/org/app/tags/list`,
     )
-    .action(async (input: string, flags: { push?: boolean; insecure?: boolean }, cmd: Command) => {
+    .action(async (input: string, flags: TokenFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const { parseRepository } = await import('../../reference/parse.js');
-      const repo = parseRepository(input);
-      if (flags.insecure) ctx.globals.insecureRegistry = [...(ctx.globals.insecureRegistry ?? []), repo.registry];
-      await withErrorContext({ action: 'other', ref: repo.name(), repository: repo.familiarName(), registry: repo.registry }, async () => {
-        const { bearerToken } = await import('../../ops/bearer-token.js');
-        const options = { ...(await ctx.remoteOptions()), credentials: (registry: string) => ctx.credentials(registry) };
-        ctx.out(await bearerToken(options, repo, { push: !!flags.push, signal: ctx.signal }));
-      });
+      const { runAuthToken } = await import('../actions/auth.js');
+      await runAuthToken(ctx, input, flags);
     });
-}
-
-async function normalizedRegistries(inputs: readonly string[]): Promise<string[]> {
-  const { normalizeRegistryHost } = await import('../../reference/hosts.js');
-  return inputs.map((input) => normalizeRegistryHost(input));
 }

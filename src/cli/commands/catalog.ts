@@ -1,22 +1,8 @@
 // `regctl catalog HOST`: every repository of a registry, one per line, across all pages.
+// The flags and help; the work is actions/catalog.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import type { CatalogFlags } from '../actions/catalog.js';
 import type { CliContext } from '../context.js';
-import { withErrorContext } from '../command-error.js';
-
-interface CatalogFlags {
-  limit?: string;
-  pageSize?: string;
-}
-
-function positiveInt(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n) || n < 1) {
-    throw new UsageError(`invalid ${flag} ${JSON.stringify(raw)}: must be a positive integer`);
-  }
-  return n;
-}
 
 export function registerCatalog(program: Command, context: (cmd: Command) => CliContext): void {
   program
@@ -37,18 +23,7 @@ Examples:
     )
     .action(async (input: string, flags: CatalogFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const limit = positiveInt('--limit', flags.limit);
-      const pageSize = positiveInt('--page-size', flags.pageSize);
-      const { normalizeRegistryHost } = await import('../../reference/hosts.js');
-      const registry = normalizeRegistryHost(input);
-      await withErrorContext({ action: 'catalog', registry }, async () => {
-        const { listCatalog } = await import('../../store/remote/catalog.js');
-        const repositories = await listCatalog(await ctx.remote(), registry, {
-          ...(limit !== undefined ? { limit } : {}),
-          ...(pageSize !== undefined ? { pageSize } : {}),
-          signal: ctx.signal,
-        });
-        if (repositories.length > 0) ctx.io.stdout.write(repositories.join('\n') + '\n');
-      });
+      const { runCatalog } = await import('../actions/catalog.js');
+      await runCatalog(ctx, input, flags);
     });
 }

@@ -1,9 +1,8 @@
 // `regctl completion bash|zsh|fish`: a completion script generated from this very program.
+// The argument and help; the work is actions/completion.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { SHELLS } from '../completion/shells.js';
 import type { CliContext } from '../context.js';
-
-const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
 export function registerCompletion(program: Command, context: (cmd: Command) => CliContext): void {
   program
@@ -20,15 +19,7 @@ Examples:
     )
     .action(async (shell: string, _flags: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`unsupported shell ${JSON.stringify(shell)}: use ${SHELLS.join(', ')}`);
-      const { completionSpec } = await import('../completion/completion-spec.js');
-      const spec = completionSpec(cmd.parent ?? program);
-      const render =
-        shell === 'bash'
-          ? (await import('../completion/bash-completion.js')).bashCompletion
-          : shell === 'zsh'
-            ? (await import('../completion/zsh-completion.js')).zshCompletion
-            : (await import('../completion/fish-completion.js')).fishCompletion;
-      ctx.io.stdout.write(render(spec));
+      const { runCompletion } = await import('../actions/completion.js');
+      runCompletion(ctx, cmd.parent ?? program, shell);
     });
 }

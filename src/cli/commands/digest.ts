@@ -1,7 +1,7 @@
 // `regctl digest REF`: the manifest digest, from a HEAD request (no pull counted on Docker Hub).
+// The argument and help; the work is actions/digest.ts, loaded when the command runs.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { withErrorContext } from '../command-error.js';
 
 export function registerDigest(program: Command, context: (cmd: Command) => CliContext): void {
   program
@@ -20,13 +20,7 @@ Examples:
     )
     .action(async (input: string, _flags: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      const { parseReference } = await import('../../reference/parse.js');
-      const ref = parseReference(input);
-      await withErrorContext({ action: 'digest', ref: ref.toString(), repository: ref.familiarName(), registry: ref.registry }, async () => {
-        const { manifestDigest } = await import('../../ops/manifest-digest.js');
-        const { digest, via } = await manifestDigest(await ctx.remote(), ref, { signal: ctx.signal });
-        if (via === 'get') ctx.debug(`${ref.registry} sent no Docker-Content-Digest on HEAD; the manifest was fetched to compute it`);
-        ctx.out(digest);
-      });
+      const { runDigest } = await import('../actions/digest.js');
+      await runDigest(ctx, input);
     });
 }

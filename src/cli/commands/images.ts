@@ -1,13 +1,8 @@
 // `regctl images [REPOSITORY[:TAG]]`: the images in the local store, as `docker images` lists them.
+// The flags and help; the work is actions/images.ts, loaded when the command runs.
 import type { Command } from 'commander';
+import type { ImagesFlags } from '../actions/images.js';
 import type { CliContext } from '../context.js';
-
-interface ImagesFlags {
-  quiet?: boolean;
-  digests?: boolean;
-  trunc?: boolean;
-  format?: string;
-}
 
 export function registerImages(program: Command, context: (cmd: Command) => CliContext): void {
   program
@@ -30,26 +25,7 @@ Examples:
     )
     .action(async (pattern: string | undefined, flags: ImagesFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const { listLocalImages } = await import('../../ops/local-image.js');
-      const { summarizeImages } = await import('../../ops/image-summary.js');
-      const { referenceMatcher } = await import('../../ops/reference-filter.js');
-      const { IMAGE_ROW_KIND, imageFormat, imageRows } = await import('../format/image-rows.js');
-      const { formatRecords } = await import('../format/format-records.js');
-      const match = pattern === undefined ? undefined : referenceMatcher(pattern);
-      const quiet = !!flags.quiet;
-      const digests = !!flags.digests;
-      const format = imageFormat(flags.format, { quiet, digests });
-
-      const images = await listLocalImages(await ctx.store({ create: false }));
-      for (const image of images) if (image.problem) ctx.warnOnce(`${image.name ?? image.id}: ${image.problem}`);
-      let rows = imageRows(summarizeImages(images, match), {
-        digests,
-        formatHasDigest: format.includes('{{.Digest}}'),
-        trunc: flags.trunc !== false,
-        now: Date.now(),
-      });
-      // -q lists each image once, so that `regctl rmi $(regctl images -q)` names each image once.
-      if (quiet && (!flags.format || flags.format === 'table')) rows = rows.filter((r, i) => rows.findIndex((o) => o.ID === r.ID) === i);
-      ctx.io.stdout.write(formatRecords(format, rows, IMAGE_ROW_KIND));
+      const { runImages } = await import('../actions/images.js');
+      await runImages(ctx, pattern, flags);
     });
 }

@@ -1,16 +1,8 @@
 // `regctl push NAME[:TAG]`: docker's push from the local OCI store, with docker's output.
+// The flags and help; the work is actions/push.ts, loaded when the command runs.
 import { InvalidArgumentError, type Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import type { PushFlags } from '../actions/push.js';
 import type { CliContext } from '../context.js';
-import { withErrorContext } from '../command-error.js';
-
-interface PushFlags {
-  allTags?: boolean;
-  platform?: string;
-  quiet?: boolean;
-  progress?: string;
-  chunkSize?: number;
-}
 
 function parseChunkSize(value: string): number {
   const n = Number(value);
@@ -41,44 +33,7 @@ Examples:
     )
     .action(async (input: string, flags: PushFlags, cmd: Command) => {
       const ctx = context(cmd);
-      // One round of module loading instead of one per import (see pull.ts).
-      const [{ parseReference }, { parsePlatform }, { resolveProgressMode }, { pushRenderer }, { push }, { localTags, noLocalImage }] = await Promise.all([
-        import('../../reference/parse.js'),
-        import('../../oci/platform.js'),
-        import('../progress/progress-mode.js'),
-        import('../progress/push-renderer.js'),
-        import('../../ops/push.js'),
-        import('../../ops/push-plan.js'),
-      ]);
-      const ref = parseReference(input);
-      if (ref.digest) throw new UsageError('cannot push a digest reference');
-      if (flags.allTags && !ref.tagDefaulted) throw new UsageError("tag can't be used with --all-tags/-a");
-      const mode = resolveProgressMode(flags.progress, !!flags.quiet, ctx.io.stdout);
-      const platform = flags.platform ? parsePlatform(flags.platform) : undefined;
-      const lines = mode === 'plain' || mode === 'tty';
-      const errorContext = { action: 'push' as const, ref: ref.familiar(), repository: ref.familiarName(), registry: ref.registry };
-
-      const store = await ctx.store({ create: false });
-      if (lines && !flags.allTags && ref.tagDefaulted) ctx.out('Using default tag: latest');
-      if (lines) ctx.out(`The push refers to repository [${ref.name()}]`);
-      const tags = flags.allTags ? await localTags(store, ref) : [ref.tag ?? 'latest'];
-      if (tags.length === 0) throw noLocalImage(ref);
-
-      const remote = await ctx.remote();
-      const render = pushRenderer(mode, ctx.io.stdout);
-      for (const tag of tags) {
-        const r = ref.withTag(tag);
-        const result = await withErrorContext({ ...errorContext, ref: r.familiar() }, () =>
-          push(remote, store, r, {
-            ...(platform ? { platform } : {}),
-            ...(flags.chunkSize ? { chunkSize: flags.chunkSize } : {}),
-            signal: ctx.signal,
-            onProgress: render,
-          }),
-        );
-        if (lines) ctx.out(`${result.tag}: digest: ${result.digest} size: ${result.size}`);
-        ctx.debug(`pushed ${result.ref}: ${result.pushed} uploaded (${result.bytesUploaded} bytes), ${result.mounted} mounted, ${result.existed} already there`);
-      }
-      if (mode === 'quiet') ctx.out(flags.allTags ? ref.name() : ref.toString());
+      const { runPush } = await import('../actions/push.js');
+      await runPush(ctx, input, flags);
     });
 }

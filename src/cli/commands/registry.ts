@@ -1,12 +1,9 @@
 // `regctl registry serve`: an embedded OCI distribution registry (pull and push subset) for
 // local development and CI without a Docker daemon or a registry binary, like `crane registry serve`.
+// The flags and help; the work is actions/registry.ts, loaded when a subcommand runs.
 import type { Command } from 'commander';
+import type { ServeFlags } from '../actions/registry.js';
 import type { CliContext } from '../context.js';
-
-interface ServeFlags {
-  addr: string;
-  dir?: string;
-}
 
 export function registerRegistry(program: Command, context: (cmd: Command) => CliContext): void {
   const registry = program.command('registry').description('Run a local registry');
@@ -31,28 +28,7 @@ Serves until SIGINT or SIGTERM.`,
     )
     .action(async (flags: ServeFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const path = await import('node:path');
-      const { homeDir } = await import('../../config/paths.js');
-      const { startRegistryServer } = await import('../../registry-server/server.js');
-      const env = ctx.io.env;
-      const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(homeDir(env), '.local', 'share');
-      const dir = path.resolve(flags.dir ?? path.join(xdg, 'regctl-registry'));
-      const server = await startRegistryServer(flags.addr, {
-        dir,
-        onRequest: (method, url, status) => ctx.debug(`${method} ${url} -> ${status}`),
-      });
-      ctx.out(`listening on ${server.address}`);
-      ctx.err(`serving ${dir}`);
-      // Until interrupted: the CLI's signal fires on SIGINT; SIGTERM (service managers, CI) stops it too.
-      let onTerm: (() => void) | undefined;
-      await new Promise<void>((resolve) => {
-        if (ctx.signal.aborted) return resolve();
-        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-        onTerm = () => resolve();
-        process.once('SIGTERM', onTerm);
-      });
-      if (onTerm) process.removeListener('SIGTERM', onTerm);
-      await server.close();
-      ctx.err('registry stopped');
+      const { runRegistryServe } = await import('../actions/registry.js');
+      await runRegistryServe(ctx, flags);
     });
 }

@@ -1,10 +1,8 @@
 // `regctl rmi [-f] IMAGE...`: untag images and delete the content no other image uses.
+// The flags and help; the work is actions/rmi.ts, loaded when the command runs.
 import type { Command } from 'commander';
+import type { RmiFlags } from '../actions/rmi.js';
 import type { CliContext } from '../context.js';
-
-interface RmiFlags {
-  force?: boolean;
-}
 
 export function registerRmi(program: Command, context: (cmd: Command) => CliContext): void {
   program
@@ -22,25 +20,7 @@ Examples:
     )
     .action(async (inputs: string[], flags: RmiFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const { removeImage } = await import('../../ops/remove-image.js');
-      const { ArgumentErrors } = await import('../argument-errors.js');
-      const store = await ctx.store({ create: false });
-      const errors = new ArgumentErrors();
-      for (const input of inputs) {
-        try {
-          const result = await removeImage(store, input, { force: !!flags.force });
-          for (const name of result.untagged) ctx.out(`Untagged: ${name}`);
-          for (const digest of result.deleted) ctx.out(`Deleted: ${digest}`);
-          if (result.gcDoubts.length > 0) ctx.warnOnce(`blobs were kept: ${result.gcDoubts[0]}`);
-        } catch (err) {
-          errors.add(err);
-        }
-      }
-      // docker: with -f, images that do not exist are reported but are not a failure.
-      if (flags.force && errors.count > 0 && errors.allNotFound()) {
-        for (const message of errors.messages()) ctx.err(`Error: ${message}`);
-        return;
-      }
-      errors.throwIfAny();
+      const { runRmi } = await import('../actions/rmi.js');
+      await runRmi(ctx, inputs, flags);
     });
 }

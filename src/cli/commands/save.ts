@@ -1,6 +1,7 @@
 // `regctl save [-o FILE] IMAGE...`: docker save's tar (Engine >= 25 format) from the local store.
+// The flags and help; the work is actions/save.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import type { SaveFlags } from '../actions/save.js';
 import type { CliContext } from '../context.js';
 
 export function registerSave(program: Command, context: (cmd: Command) => CliContext): void {
@@ -20,13 +21,9 @@ Examples:
   regctl save alpine:3.20 busybox | gzip > images.tar.gz
   skopeo copy docker-archive:busybox.tar docker://localhost:5000/busybox:latest`,
     )
-    .action(async (images: string[], flags: { output?: string }, cmd: Command) => {
+    .action(async (images: string[], flags: SaveFlags, cmd: Command) => {
       const ctx = context(cmd);
-      if (!flags.output && ctx.io.stdout.isTTY) throw new UsageError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
-      const { saveImages } = await import('../../ops/save.js');
-      const { outputSink, saveToFile } = await import('../archive-output.js');
-      const store = await ctx.store({ create: false });
-      if (flags.output) await saveToFile(flags.output, (out) => saveImages(store, images, out, { signal: ctx.signal }));
-      else await saveImages(store, images, outputSink(ctx.io.stdout), { signal: ctx.signal });
+      const { runSave } = await import('../actions/save.js');
+      await runSave(ctx, images, flags);
     });
 }

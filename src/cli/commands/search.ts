@@ -1,31 +1,13 @@
 // `regctl search [OPTIONS] TERM`: docker search (Docker Hub's v1 search, docker's table, filters
 // and formats), plus what docker cannot do: private registries through their catalog, and
 // `--list-tags` as podman has it.
+// The flags and help; the work is actions/search.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import type { SearchFlags } from '../actions/search.js';
 import type { CliContext } from '../context.js';
-import { withErrorContext } from '../command-error.js';
-
-interface SearchFlags {
-  filter?: string[];
-  format?: string;
-  limit?: string;
-  trunc?: boolean;
-  listTags?: boolean;
-}
-
-const AUTOMATED_WARNING =
-  'WARNING: the "is-automated" filter is deprecated, and searching for "is-automated=true" will not yield any results in future.';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-/** pflag's IntVar: an optional sign and decimal digits. */
-function parseLimit(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^[+-]?\d+$/.test(raw.trim())) throw new UsageError(`invalid argument "${raw}" for "--limit" flag: not an integer`);
-  return Number(raw.trim());
 }
 
 export function registerSearch(program: Command, context: (cmd: Command) => CliContext): void {
@@ -54,43 +36,7 @@ Examples:
     )
     .action(async (term: string, flags: SearchFlags, cmd: Command) => {
       const ctx = context(cmd);
-      const limit = parseLimit(flags.limit);
-      const trunc = flags.trunc !== false;
-      const { formatRecords } = await import('../format/format-records.js');
-      const rowsModule = await import('../format/search-rows.js');
-      const format = rowsModule.searchFormat(flags.format, !!flags.listTags);
-
-      if (flags.listTags) {
-        if ((flags.filter ?? []).length > 0) throw new UsageError('filters are not applicable to list tags result');
-        const { parseRepository } = await import('../../reference/parse.js');
-        const repo = parseRepository(term);
-        await withErrorContext({ action: 'tags', ref: repo.name(), repository: repo.familiarName(), registry: repo.registry }, async () => {
-          const { searchTags } = await import('../../ops/search.js');
-          const rows = await searchTags(await ctx.remote(), term, { ...(limit !== undefined ? { limit } : {}), signal: ctx.signal });
-          ctx.io.stdout.write(formatRecords(format, rowsModule.tagListRows(rows), rowsModule.TAG_ROW_KIND));
-        });
-        return;
-      }
-
-      // docker warns before the filters are validated.
-      if ((flags.filter ?? []).some((f) => f.includes('=') && f.slice(0, f.indexOf('=')).trim().toLowerCase() === 'is-automated')) {
-        ctx.err(AUTOMATED_WARNING);
-      }
-      const { parseSearchFilters } = await import('../../ops/search-filters.js');
-      const filters = parseSearchFilters(flags.filter ?? []);
-      const { parseSearchTerm } = await import('../../reference/search-term.js');
-      const target = parseSearchTerm(term);
-      await withErrorContext({ action: 'search', registry: target.registry }, async () => {
-        const { search } = await import('../../ops/search.js');
-        const outcome = await search(await ctx.remote(), target, { ...(limit !== undefined ? { limit } : {}), filters, signal: ctx.signal });
-        if (outcome.source === 'catalog') {
-          ctx.err(
-            outcome.query === ''
-              ? `note: listing every repository of ${outcome.registry} from its catalog (/v2/_catalog)`
-              : `note: ${outcome.registry} has no search API; results are catalog (/v2/_catalog) names containing "${outcome.query}"`,
-          );
-        }
-        ctx.io.stdout.write(formatRecords(format, rowsModule.searchRows(outcome.results, { trunc }), rowsModule.SEARCH_ROW_KIND));
-      });
+      const { runSearch } = await import('../actions/search.js');
+      await runSearch(ctx, term, flags);
     });
 }

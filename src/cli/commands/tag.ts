@@ -1,4 +1,5 @@
 // `regctl tag SOURCE[:TAG] TARGET[:TAG]`: a new name for an image in the local store.
+// The arguments and help; the work is actions/tag.ts, loaded when the command runs.
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
@@ -17,7 +18,7 @@ Examples:
     )
     .action(async (source: string, target: string, _flags: unknown, cmd: Command) => {
       const ctx = context(cmd);
-      const { tagImage } = await import('../../ops/tag-image.js');
-      await tagImage(await ctx.store({ create: false }), source, target);
+      const { runTag } = await import('../actions/tag.js');
+      await runTag(ctx, source, target);
     });
 }

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NON_TTY_ERROR, PASSWORD_FLAG_WARNING, unencryptedWarning } from '../../../src/cli/commands/login.js';
+import { NON_TTY_ERROR, PASSWORD_FLAG_WARNING, unencryptedWarning } from '../../../src/cli/actions/login.js';
 import { startFakeAuthRegistry, type FakeAuthRegistry } from '../../helpers/fake-auth-registry.js';
 import { allOutput, runCli } from '../../helpers/run-cli.js';
 import { leakedSecrets } from '../../helpers/secret-scan.js';

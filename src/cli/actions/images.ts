@@ -1,0 +1,34 @@
+// What `regctl images` does once its flags are parsed (the registration is commands/images.ts):
+// the images in the local store, as `docker images` lists them.
+import { summarizeImages } from '../../ops/image-summary.js';
+import { listLocalImages } from '../../ops/local-image.js';
+import { referenceMatcher } from '../../ops/reference-filter.js';
+import type { CliContext } from '../context.js';
+import { formatRecords } from '../format/format-records.js';
+import { IMAGE_ROW_KIND, imageFormat, imageRows } from '../format/image-rows.js';
+
+export interface ImagesFlags {
+  quiet?: boolean;
+  digests?: boolean;
+  trunc?: boolean;
+  format?: string;
+}
+
+export async function runImages(ctx: CliContext, pattern: string | undefined, flags: ImagesFlags): Promise<void> {
+  const match = pattern === undefined ? undefined : referenceMatcher(pattern);
+  const quiet = !!flags.quiet;
+  const digests = !!flags.digests;
+  const format = imageFormat(flags.format, { quiet, digests });
+
+  const images = await listLocalImages(await ctx.store({ create: false }));
+  for (const image of images) if (image.problem) ctx.warnOnce(`${image.name ?? image.id}: ${image.problem}`);
+  let rows = imageRows(summarizeImages(images, match), {
+    digests,
+    formatHasDigest: format.includes('{{.Digest}}'),
+    trunc: flags.trunc !== false,
+    now: Date.now(),
+  });
+  // -q lists each image once, so that `regctl rmi $(regctl images -q)` names each image once.
+  if (quiet && (!flags.format || flags.format === 'table')) rows = rows.filter((r, i) => rows.findIndex((o) => o.ID === r.ID) === i);
+  ctx.io.stdout.write(formatRecords(format, rows, IMAGE_ROW_KIND));
+}
