@@ -8,8 +8,8 @@
 // `<none>` image, listed by `images`, found by ID, and kept by gc until `rmi` or `tag`.
 import type { Readable } from 'node:stream';
 import type { LayoutStore } from '../store/layout/layout-store.js';
-import { archiveImages } from './archive/archive-images.js';
-import { readArchive } from './archive/archive-reader.js';
+import { archiveImages } from '../store/archive/archive-images.js';
+import { readArchive } from '../store/archive/archive-reader.js';
 
 export interface LoadedImage {
   /** Full name recorded, e.g. docker.io/library/busybox:latest; undefined for an untagged image. */

@@ -14,7 +14,7 @@ import { LayoutStore } from '../../../src/store/layout/layout-store.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { putGeneratedImage, type GeneratedImage } from '../../helpers/store-image.js';
 import { ustar } from '../../helpers/ustar.js';
-import { SMALL_FILE_LIMIT } from '../../../src/ops/archive/archive-reader.js';
+import { SMALL_FILE_LIMIT } from '../../../src/store/archive/archive-reader.js';
 
 const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 let tmp: string;

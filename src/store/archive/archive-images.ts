@@ -14,7 +14,7 @@ import {
 } from '../../oci/media-types.js';
 import { parseImageConfig, parseManifest, type Descriptor } from '../../oci/manifest.js';
 import { hostPlatform, selectManifest } from '../../oci/platform.js';
-import { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, type LayoutStore } from '../../store/layout/layout-store.js';
+import { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, type LayoutStore } from '../layout/layout-store.js';
 import { METADATA_LIMIT, type ArchiveContents, type ArchiveFile } from './archive-reader.js';
 import { fullName, invalid, repoTags, type DockerManifestEntry } from './archive-names.js';
 import { resolveAlias } from './entry-names.js';

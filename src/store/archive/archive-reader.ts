@@ -12,8 +12,8 @@ import { pipeline } from 'node:stream/promises';
 import { extract, type Header } from 'tar-stream';
 import { isRegctlError, RegctlError } from '../../errors.js';
 import { createDigester, isDigest, type Digester } from '../../oci/digest.js';
-import { LayoutPaths } from '../../store/layout/layout-paths.js';
-import type { LayoutStore } from '../../store/layout/layout-store.js';
+import { LayoutPaths } from '../layout/layout-paths.js';
+import type { LayoutStore } from '../layout/layout-store.js';
 import { linkTarget, normalizeEntryName, unsafeEntry } from './entry-names.js';
 
 /** Any file up to this size may be kept in memory (within the budget below). */
