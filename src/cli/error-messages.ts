@@ -1,6 +1,5 @@
 // The one place that turns any error into what the user sees: a one-line message (docker's
 // wording where docker has one), an optional hint line, and the exit code (README "Exit codes").
-import { STATUS_CODES } from 'node:http';
 import { isRegctlError, type RegctlErrorCode } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import { isAnonymousSource, quotaSummary, resetAt } from './rate-limit-text.js';
@@ -106,12 +105,21 @@ function describeDiscovery(e: ErrorShape, ctx: ErrorContext): { message: string;
 }
 
 /**
+ * The reason phrase of an HTTP status, from node:http only when a login failure is worded: a
+ * static import would load the HTTP stack into local commands whose actions word their errors
+ * (rmi, inspect).
+ */
+function statusText(status: number): string {
+  return process.getBuiltinModule('node:http').STATUS_CODES[status] ?? '';
+}
+
+/**
  * Refused credentials at login. docker's text when the registry itself said no (Basic auth):
  * "login attempt to URL failed with status: 401 Unauthorized"; a token server's own message otherwise.
  */
 function describeLoginFailure(e: ErrorShape, ctx: ErrorContext): { message: string; hint: string } {
   const message =
-    e.status !== undefined && e.url ? `login attempt to ${e.url} failed with status: ${`${e.status} ${STATUS_CODES[e.status] ?? ''}`.trim()}` : e.message;
+    e.status !== undefined && e.url ? `login attempt to ${e.url} failed with status: ${`${e.status} ${statusText(e.status)}`.trim()}` : e.message;
   const registry = ctx.registry ?? 'docker.io';
   const secret =
     registry === 'ghcr.io' ? 'a personal access token (GitHub passwords are not accepted)' : registry === 'docker.io' ? 'password or personal access token' : 'password';

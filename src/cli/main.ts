@@ -42,7 +42,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       io.stderr.write('Interrupted\n');
       return EXIT.interrupted;
     }
-    // Loaded on failure only: the wording pulls in node:http and node:net.
+    // Loaded on failure only: the wording of every error (with rate-limit texts, ~8 KB of the
+    // bundle) is no part of a run that succeeds, such as --version and help.
     const { describeError } = await import('./error-messages.js');
     const described = describeError(err, errorContextOf(err));
     io.stderr.write(`Error: ${described.message}\n`);

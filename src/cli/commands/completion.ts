@@ -1,14 +1,14 @@
 // `regctl completion bash|zsh|fish`: a completion script generated from this very program.
-// The argument and help; the work is actions/completion.ts, loaded when the command runs.
+// The argument and help; the work is actions/completion.ts, loaded when the command runs. The
+// shells are written out here rather than imported from the action, which would load it with every run.
 import type { Command } from 'commander';
-import { SHELLS } from '../completion/shells.js';
 import type { CliContext } from '../context.js';
 
 export function registerCompletion(program: Command, context: (cmd: Command) => CliContext): void {
   program
     .command('completion')
     .description('Print a shell completion script (commands, flags, local image names)')
-    .argument('<shell>', `one of: ${SHELLS.join(', ')}`)
+    .argument('<shell>', 'one of: bash, zsh, fish')
     .addHelpText(
       'after',
       `
