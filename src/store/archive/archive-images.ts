@@ -4,23 +4,14 @@
 // is built over the config and layer files). Every referenced file enters the store verified.
 import { createReadStream, promises as fs } from 'node:fs';
 import { digestOf } from '../../oci/digest.js';
-import {
-  DOCKER_CONTAINER_CONFIG,
-  DOCKER_LAYER_TAR_GZIP,
-  DOCKER_MANIFEST_V2,
-  OCI_LAYER_TAR_ZSTD,
-  isIndexMediaType,
-  isImageManifestMediaType,
-} from '../../oci/media-types.js';
+import { DOCKER_CONTAINER_CONFIG, DOCKER_MANIFEST_V2, isIndexMediaType, isImageManifestMediaType } from '../../oci/media-types.js';
 import { parseImageConfig, parseManifest, type Descriptor } from '../../oci/manifest.js';
 import { hostPlatform, selectManifest } from '../../oci/platform.js';
 import { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, type LayoutStore } from '../layout/layout-store.js';
 import { METADATA_LIMIT, type ArchiveContents, type ArchiveFile } from './archive-reader.js';
 import { fullName, invalid, repoTags, type DockerManifestEntry } from './archive-names.js';
 import { resolveAlias } from './entry-names.js';
-
-/** Old docker save layers are plain tars (media-types.ts has only the gzip one). */
-const DOCKER_LAYER_TAR = 'application/vnd.docker.image.rootfs.diff.tar';
+import { DOCKER_LAYER_TAR, sniffLayerMediaType } from './layer-compression.js';
 
 export interface ArchiveImage {
   /** Full names to record (empty: untagged, reported by ID). */
@@ -30,7 +21,8 @@ export interface ArchiveImage {
   id: string;
 }
 
-function jsonOf(contents: ArchiveContents, name: string): unknown {
+/** A JSON file of the archive (kept in memory by the reader), undefined when absent. */
+export function archiveJson(contents: ArchiveContents, name: string): unknown {
   const file = contents.files.get(resolveAlias(name, contents.links));
   if (!file) return undefined;
   if (file.kind !== 'bytes') throw invalid(`${name} in the archive is larger than ${METADATA_LIMIT} bytes`);
@@ -41,7 +33,8 @@ function jsonOf(contents: ArchiveContents, name: string): unknown {
   }
 }
 
-class Loader {
+/** Puts what an archive's images reference into the store, checking it on the way. */
+export class ArchiveLoader {
   constructor(
     private readonly store: LayoutStore,
     private readonly contents: ArchiveContents,
@@ -161,19 +154,17 @@ class Loader {
     } finally {
       await handle.close();
     }
-    if (head[0] === 0x1f && head[1] === 0x8b) return DOCKER_LAYER_TAR_GZIP;
-    if (head.readUInt32LE(0) === 0xfd2fb528) return OCI_LAYER_TAR_ZSTD;
-    return DOCKER_LAYER_TAR;
+    return sniffLayerMediaType(head);
   }
 }
 
 /** The images of an archive, their blobs now in the store; nothing is indexed yet. */
 export async function archiveImages(store: LayoutStore, contents: ArchiveContents): Promise<ArchiveImage[]> {
-  const loader = new Loader(store, contents);
-  const docker = jsonOf(contents, 'manifest.json');
+  const loader = new ArchiveLoader(store, contents);
+  const docker = archiveJson(contents, 'manifest.json');
   if (docker !== undefined && !Array.isArray(docker)) throw invalid('manifest.json in the archive is not a list');
   const dockerEntries = (docker ?? []) as DockerManifestEntry[];
-  const index = jsonOf(contents, 'index.json');
+  const index = archiveJson(contents, 'index.json');
   if (index !== undefined) return loader.fromIndex(index, dockerEntries);
   if (docker !== undefined) return loader.fromDockerManifest(dockerEntries);
   throw invalid('the archive holds neither index.json nor manifest.json: it is not an image archive');

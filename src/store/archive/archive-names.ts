@@ -14,8 +14,8 @@ export interface DockerManifestEntry {
 }
 
 /** A structurally wrong archive (as opposed to a hostile entry, see entry-names.ts). */
-export function invalid(message: string): RegctlError {
-  return new RegctlError('REGCTL_INVALID_MANIFEST', message, { hint: 'the archive is not a valid image archive; nothing was loaded' });
+export function invalid(message: string, hint = 'the archive is not a valid image archive; nothing was loaded'): RegctlError {
+  return new RegctlError('REGCTL_INVALID_MANIFEST', message, { hint });
 }
 
 /** The full name a string gives, if it is an image reference with a repository (not a bare tag). */
