@@ -1,6 +1,6 @@
 // Blob reads and deletes: GET (with a single byte Range) / HEAD / DELETE.
-import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { API_VERSION_HEADER, HttpError, sendEmpty } from './http-util.js';
 import type { RegistryStorage } from './storage.js';
 
@@ -53,7 +53,6 @@ export async function handleBlob(storage: RegistryStorage, req: IncomingMessage,
     res.end();
     return;
   }
-  const stream = createReadStream(storage.blobPath(digest), { start, end });
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // A read error after the headers ends the response early (the server then destroys it).
+  await pipeline(storage.readBlobRange(digest, start, end + 1), res);
 }

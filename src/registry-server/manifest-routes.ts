@@ -1,13 +1,11 @@
 // Manifests by tag or digest: GET/HEAD (stored media type, Docker-Content-Digest), PUT (every
 // referenced blob or child manifest must already be here, as distribution requires), DELETE.
-import { promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isDigestShaped, isValidTag } from '../reference/grammar.js';
-import { digestOf, parseDigest, type DigestAlgorithm } from '../oci/digest.js';
+import { digestOf, isDigest, parseDigest, type DigestAlgorithm } from '../oci/digest.js';
+import { MAX_MANIFEST_BYTES } from '../store/layout/reachability.js';
 import { API_VERSION_HEADER, HttpError, readBody, sendEmpty } from './http-util.js';
 import type { RegistryStorage } from './storage.js';
-
-const MANIFEST_LIMIT = 4 * 1024 * 1024;
 
 function checkReference(reference: string): void {
   if (isDigestShaped(reference)) {
@@ -49,7 +47,7 @@ export async function handleManifest(storage: RegistryStorage, req: IncomingMess
   }
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(storage.blobPath(link.digest));
+    bytes = await storage.readManifestBytes(link.digest);
   } catch {
     throw new HttpError('MANIFEST_UNKNOWN', 'manifest content missing from the content store', { name: repo, reference });
   }
@@ -58,7 +56,7 @@ export async function handleManifest(storage: RegistryStorage, req: IncomingMess
 }
 
 async function putManifest(storage: RegistryStorage, req: IncomingMessage, res: ServerResponse, repo: string, reference: string): Promise<void> {
-  const bytes = await readBody(req, MANIFEST_LIMIT);
+  const bytes = await readBody(req, MAX_MANIFEST_BYTES);
   const algorithm = (reference.includes(':') ? parseDigest(reference).algorithm : 'sha256') as DigestAlgorithm;
   const digest = digestOf(bytes, algorithm);
   if (reference.includes(':') && reference !== digest) {
@@ -74,22 +72,23 @@ async function putManifest(storage: RegistryStorage, req: IncomingMessage, res: 
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
   const mediaType = body.mediaType || contentType;
   if (!mediaType) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: no media type (set Content-Type or mediaType)');
-  const referenced = [body.config?.digest, ...(body.layers ?? []).map((l) => l.digest), ...(body.manifests ?? []).map((m) => m.digest)];
-  for (const d of referenced) {
+  const referenced: string[] = [];
+  for (const d of [body.config?.digest, ...(body.layers ?? []).map((l) => l.digest), ...(body.manifests ?? []).map((m) => m.digest)]) {
     if (typeof d !== 'string') {
       if (d !== undefined) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: a descriptor has no digest');
       continue;
     }
-    let present: number | undefined;
-    try {
-      present = await storage.blobSize(d);
-    } catch {
-      throw new HttpError('MANIFEST_INVALID', `manifest invalid: bad digest ${d}`);
-    }
-    if (present === undefined) throw new HttpError('MANIFEST_BLOB_UNKNOWN', 'blob unknown to registry', { digest: d });
+    if (!isDigest(d)) throw new HttpError('MANIFEST_INVALID', `manifest invalid: bad digest ${d}`);
+    referenced.push(d);
   }
-  for (const d of referenced) if (typeof d === 'string') await storage.linkBlob(repo, d);
-  await storage.putBlobBytes(digest, bytes);
-  await storage.linkManifest(repo, { digest, mediaType, size: bytes.length }, reference.includes(':') ? undefined : reference);
+  // Pinned before they are looked at, so a concurrent store gc either keeps them or is seen to
+  // have removed them (see store/layout/gc.ts); linkManifest unpins them.
+  await storage.pinBlobs(referenced);
+  for (const d of referenced) {
+    if ((await storage.blobSize(d)) === undefined) throw new HttpError('MANIFEST_BLOB_UNKNOWN', 'blob unknown to registry', { digest: d });
+  }
+  for (const d of referenced) await storage.linkBlob(repo, d);
+  await storage.putManifestBytes(digest, bytes);
+  await storage.linkManifest(repo, { digest, mediaType, size: bytes.length }, reference.includes(':') ? undefined : reference, referenced);
   sendEmpty(res, 201, { location: `/v2/${repo}/manifests/${digest}`, 'docker-content-digest': digest });
 }

@@ -109,10 +109,12 @@ export async function startRegistryServer(addr: string, opts: RegistryServerOpti
   return {
     address: shown,
     url: `http://${shown}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await storage.close();
+    },
   };
 }

@@ -1,7 +1,8 @@
-// The embedded registry's filesystem: an OCI layout's content store plus per-repository links.
+// The embedded registry's filesystem: a regctl store (store/layout/) holding the content, plus
+// per-repository links.
 //
-//   DIR/oci-layout, DIR/blobs/sha256/<hex>          blobs and manifests (shared, content-addressed;
-//                                                    the same place a regctl store keeps them)
+//   DIR/oci-layout, DIR/index.json, DIR/blobs/sha256/<hex>   blobs and manifests: the store's, read
+//                                                    and written only through LayoutStore
 //   DIR/registry/repositories/<repo>/_tags/<tag>     {"digest","mediaType","size"} of the tagged manifest
 //   DIR/registry/repositories/<repo>/_manifests/<alg>/<hex>   {"digest","mediaType","size"}: the repo holds it
 //   DIR/registry/repositories/<repo>/_layers/<alg>/<hex>      empty: the repo holds the blob
@@ -9,39 +10,84 @@
 //
 // Images a regctl store lists in DIR/index.json under full names (`docker.io/library/busybox:latest`)
 // are served read-only as repository `docker.io/library/busybox`, tag `latest`.
+// A `regctl rmi`/gc on the same directory keeps what is served: manifest links are GC roots
+// (registry-roots.ts), written under the store's index lock, and every blob an upload, mount or
+// manifest brings in is pinned by this process until a manifest link reaches it.
 // Every write is atomic: temp file in the same directory, fsync, rename.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseDigest } from '../oci/digest.js';
+import { LayoutStore } from '../store/layout/layout-store.js';
+import { MAX_MANIFEST_BYTES } from '../store/layout/reachability.js';
+import { MANIFEST_LINKS_DIR, REGISTRY_REPOSITORIES_DIR, TAG_LINKS_DIR } from '../store/layout/registry-roots.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { ContentStore, isNotFound } from './content-store.js';
+import { errnoCode } from '../util/fs-errors.js';
 import { readStoreImages, type ManifestLink, type StoreImage } from './store-images.js';
 
 export type { ManifestLink };
-export { isNotFound };
 
-export class RegistryStorage extends ContentStore {
+export function isNotFound(err: unknown): boolean {
+  const code = errnoCode(err);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+export class RegistryStorage {
   private readonly reposDir: string;
   readonly uploadsDir: string;
   /** Upload sessions with a request body still arriving. */
   readonly busyUploads = new Set<string>();
+  private opened: LayoutStore | undefined;
 
-  constructor(dir: string) {
-    super(dir);
-    this.reposDir = path.join(dir, 'registry', 'repositories');
+  constructor(readonly dir: string) {
+    this.reposDir = path.join(dir, REGISTRY_REPOSITORIES_DIR);
     this.uploadsDir = path.join(dir, 'registry', 'uploads');
   }
 
+  /** Opens (creating) the store first: a new directory must become a layout before anything else lands in it. */
   async init(): Promise<void> {
-    await fs.mkdir(path.join(this.blobsDir, 'sha256'), { recursive: true });
+    this.opened = await LayoutStore.open(this.dir);
     await fs.mkdir(this.reposDir, { recursive: true });
     await fs.mkdir(this.uploadsDir, { recursive: true });
-    try {
-      await fs.writeFile(path.join(this.dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}', { flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+  }
+
+  /** Drops this process's pins: uploads no manifest reached become collectable. */
+  async close(): Promise<void> {
+    await this.opened?.releasePins();
+  }
+
+  private get store(): LayoutStore {
+    if (!this.opened) throw new Error('registry storage used before init()');
+    return this.opened;
+  }
+
+  /** The blob's size when present (any repository; see repoBlobSize). */
+  blobSize(digest: string): Promise<number | undefined> {
+    return this.store.blobSize(digest);
+  }
+
+  /** Bytes `start` to `end` (exclusive, end > start) of a blob, at the store's path for it. */
+  readBlobRange(digest: string, start: number, end: number): AsyncIterable<Uint8Array> {
+    return createReadStream(this.store.blobPath(digest), { start, end: end - 1, highWaterMark: 1024 * 1024 });
+  }
+
+  readManifestBytes(digest: string): Promise<Buffer> {
+    return this.store.readBlobBytes(digest, MAX_MANIFEST_BYTES);
+  }
+
+  /** Pins blobs a manifest or mount is about to reference, before their presence is checked. */
+  pinBlobs(digests: readonly string[]): Promise<void> {
+    return this.store.pinBlobs(digests);
+  }
+
+  /** Stores manifest bytes (digest checked, pinned until linkManifest). */
+  async putManifestBytes(digest: string, bytes: Uint8Array): Promise<void> {
+    await this.store.writeBlobBytes(digest, bytes);
+  }
+
+  /** Verifies the finished upload session and moves it into the store (pinned); the session is gone after. */
+  async importUpload(id: string, digest: string): Promise<void> {
+    await this.store.importBlobFile(digest, this.uploadPath(id));
   }
 
   private repoDir(repo: string): string {
@@ -50,7 +96,7 @@ export class RegistryStorage extends ContentStore {
 
   private manifestLinkPath(repo: string, digest: string): string {
     const d = parseDigest(digest);
-    return path.join(this.repoDir(repo), '_manifests', d.algorithm, d.hex);
+    return path.join(this.repoDir(repo), MANIFEST_LINKS_DIR, d.algorithm, d.hex);
   }
 
   private layerLinkPath(repo: string, digest: string): string {
@@ -89,7 +135,7 @@ export class RegistryStorage extends ContentStore {
   }
 
   private tagPath(repo: string, tag: string): string {
-    return path.join(this.repoDir(repo), '_tags', tag);
+    return path.join(this.repoDir(repo), TAG_LINKS_DIR, tag);
   }
 
   private async readJson<T>(file: string): Promise<T | undefined> {
@@ -101,10 +147,16 @@ export class RegistryStorage extends ContentStore {
     }
   }
 
-  async linkManifest(repo: string, link: ManifestLink, tag?: string): Promise<void> {
+  /**
+   * Links the manifest (and tag) into `repo`. The link is a GC root, so the manifest and the
+   * blobs it references (`referenced`) are unpinned once it is written.
+   */
+  async linkManifest(repo: string, link: ManifestLink, tag: string | undefined, referenced: readonly string[]): Promise<void> {
     const body = JSON.stringify(link);
-    await writeFileAtomic(this.manifestLinkPath(repo, link.digest), body, { mode: 0o644, dirMode: 0o755 });
-    if (tag !== undefined) await writeFileAtomic(this.tagPath(repo, tag), body, { mode: 0o644, dirMode: 0o755 });
+    await this.store.linkRoot([link.digest, ...referenced], async () => {
+      await writeFileAtomic(this.manifestLinkPath(repo, link.digest), body, { mode: 0o644, dirMode: 0o755 });
+      if (tag !== undefined) await writeFileAtomic(this.tagPath(repo, tag), body, { mode: 0o644, dirMode: 0o755 });
+    });
   }
 
   /** The manifest a tag or digest names in a repository (registry links first, then the store's index.json). */
@@ -146,7 +198,7 @@ export class RegistryStorage extends ContentStore {
 
   private async ownTags(repo: string): Promise<string[]> {
     try {
-      return (await fs.readdir(path.join(this.repoDir(repo), '_tags'))).filter((t) => !t.includes('.tmp'));
+      return (await fs.readdir(path.join(this.repoDir(repo), TAG_LINKS_DIR))).filter((t) => !t.includes('.tmp'));
     } catch (err) {
       if (isNotFound(err)) return [];
       throw err;
@@ -157,7 +209,7 @@ export class RegistryStorage extends ContentStore {
   async tags(repo: string): Promise<string[] | undefined> {
     const own = await this.ownTags(repo);
     const fromStore = (await this.storeImages()).filter((i) => i.repo === repo).map((i) => i.tag);
-    const known = own.length > 0 || fromStore.length > 0 || (await this.exists(path.join(this.repoDir(repo), '_manifests')));
+    const known = own.length > 0 || fromStore.length > 0 || (await this.exists(path.join(this.repoDir(repo), MANIFEST_LINKS_DIR)));
     if (!known) return undefined;
     return [...new Set([...own, ...fromStore])].sort();
   }
@@ -180,7 +232,7 @@ export class RegistryStorage extends ContentStore {
         if (isNotFound(err)) return;
         throw err;
       }
-      if (entries.some((e) => e.name === '_manifests')) found.add(prefix.join('/'));
+      if (entries.some((e) => e.name === MANIFEST_LINKS_DIR)) found.add(prefix.join('/'));
       for (const e of entries) if (e.isDirectory() && !e.name.startsWith('_')) await walk(path.join(dir, e.name), [...prefix, e.name]);
     };
     await walk(this.reposDir, []);
@@ -188,7 +240,7 @@ export class RegistryStorage extends ContentStore {
   }
 
   private storeImages(): Promise<StoreImage[]> {
-    return readStoreImages(this.dir);
+    return readStoreImages(this.store);
   }
 
   newUploadId(): string {

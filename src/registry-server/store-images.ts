@@ -1,10 +1,10 @@
 // Images of a regctl store (or any OCI layout) in DIR/index.json, served read-only by the
 // embedded registry under their full names: `docker.io/library/busybox:latest` is repository
 // `docker.io/library/busybox`, tag `latest`; a port becomes `_PORT` (`127.0.0.1:5000/a:1` is
-// `127.0.0.1_5000/a`), since `:` cannot appear in a repository path.
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+// `127.0.0.1_5000/a`), since `:` cannot appear in a repository path. The names are the ones the
+// store itself reads (image-names.ts), so `regctl images` and the registry agree.
 import { isValidPath, isValidTag } from '../reference/grammar.js';
+import type { LayoutStore } from '../store/layout/layout-store.js';
 
 export interface ManifestLink {
   digest: string;
@@ -16,12 +16,6 @@ export interface StoreImage {
   repo: string;
   tag: string;
   link: ManifestLink;
-}
-
-const REF_NAME = 'org.opencontainers.image.ref.name';
-
-interface IndexJson {
-  manifests?: { mediaType?: string; digest?: string; size?: number; annotations?: Record<string, string> }[];
 }
 
 /** `HOST[:PORT]/PATH:TAG` -> repository and tag; undefined for names without a host, digests, or odd shapes. */
@@ -36,19 +30,12 @@ export function servedName(name: string): { repo: string; tag: string } | undefi
   return isValidPath(repo) && isValidTag(tag) ? { repo, tag } : undefined;
 }
 
-export async function readStoreImages(dir: string): Promise<StoreImage[]> {
-  let index: IndexJson;
-  try {
-    index = JSON.parse(await fs.readFile(path.join(dir, 'index.json'), 'utf8')) as IndexJson;
-  } catch {
-    return [];
-  }
+/** The store's named images (read by the store's index code) that have a servable name. */
+export async function readStoreImages(store: LayoutStore): Promise<StoreImage[]> {
   const out: StoreImage[] = [];
-  for (const m of index.manifests ?? []) {
-    const name = m.annotations?.[REF_NAME];
-    const served = name ? servedName(name) : undefined;
-    if (!served || !m.digest || !m.mediaType || typeof m.size !== 'number') continue;
-    out.push({ ...served, link: { digest: m.digest, mediaType: m.mediaType, size: m.size } });
+  for (const { name, descriptor } of await store.listImages()) {
+    const served = servedName(name);
+    if (served) out.push({ ...served, link: { digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size } });
   }
   return out;
 }

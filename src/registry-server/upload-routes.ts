@@ -1,6 +1,6 @@
 // Blob uploads: monolithic POST ?digest=, sessions (POST, PATCH chunks with Content-Range,
 // PUT ?digest= to finish, GET status, DELETE to cancel) and cross-repository mounts.
-// Every finished blob is verified against its digest before it enters the content store.
+// Every finished blob is verified against its digest before it enters the store (blob-import.ts).
 import { createWriteStream, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -49,16 +49,15 @@ async function append(storage: RegistryStorage, id: string, req: IncomingMessage
   await uploadSize(storage, id);
 }
 
-/** Verifies the finished upload and moves it into the content store, or discards it. */
+/** Verifies the finished upload and moves it into the store, or discards it. */
 async function finish(storage: RegistryStorage, id: string, repo: string, digest: ParsedDigest & { text: string }, res: ServerResponse): Promise<void> {
-  const file = storage.uploadPath(id);
-  const actual = await storage.digestFile(file, digest.algorithm);
-  if (actual !== digest.text) {
-    await fs.rm(file, { force: true });
+  try {
+    await storage.importUpload(id, digest.text);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'REGCTL_DIGEST_MISMATCH') throw err;
+    const actual = (err as { actual?: string }).actual;
     throw new HttpError('DIGEST_INVALID', 'provided digest did not match uploaded content', { expected: digest.text, actual });
   }
-  if ((await storage.blobSize(digest.text)) === undefined) await storage.commitBlobFile(file, digest.text);
-  else await fs.rm(file, { force: true });
   await storage.linkBlob(repo, digest.text);
   sendEmpty(res, 201, { location: `/v2/${repo}/blobs/${digest.text}`, 'docker-content-digest': digest.text });
 }
@@ -68,12 +67,16 @@ export async function handleUploadStart(storage: RegistryStorage, req: IncomingM
   if (mount) {
     const d = digestParam(mount);
     const from = query.get('from');
-    // Content is shared; a mount links it when the source repository holds it.
-    if (from && isValidPath(from) && (await storage.repoBlobSize(from, d.text)) !== undefined) {
-      await storage.linkBlob(repo, d.text);
-      req.resume();
-      sendEmpty(res, 201, { location: `/v2/${repo}/blobs/${d.text}`, 'docker-content-digest': d.text });
-      return;
+    // Content is shared; a mount links it when the source repository holds it (pinned first,
+    // like an upload, until a manifest reaches it).
+    if (from && isValidPath(from)) {
+      await storage.pinBlobs([d.text]);
+      if ((await storage.repoBlobSize(from, d.text)) !== undefined) {
+        await storage.linkBlob(repo, d.text);
+        req.resume();
+        sendEmpty(res, 201, { location: `/v2/${repo}/blobs/${d.text}`, 'docker-content-digest': d.text });
+        return;
+      }
     }
   }
   const id = storage.newUploadId();

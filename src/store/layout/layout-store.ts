@@ -13,6 +13,7 @@ import { RegctlError } from '../../errors.js';
 import { isDigest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/manifest.js';
 import { readBlobBytes, openBlobStream, writeBlobBytes } from './blob-io.js';
+import { importBlobFile } from './blob-import.js';
 import { registryRoots } from './registry-roots.js';
 import { PinSet } from './blob-pins.js';
 import { writeBlob, type WriteBlobOptions, type WriteBlobResult } from './blob-writer.js';
@@ -217,6 +218,32 @@ export class LayoutStore {
       const roots = [...((await readIndex(this.paths.index))?.manifests ?? []), ...(await registryRoots(this.paths.dir))];
       return collectGarbage(this.paths, roots, opts);
     });
+  }
+
+  // For an embedded registry serving this directory (registry-server/): its uploads are blobs
+  // of this store, pinned from upload until a manifest link (a root, registry-roots.ts) reaches them.
+
+  /** The blob's size when present, without pinning it: for readers that will not reference it. */
+  blobSize(digest: string): Promise<number | undefined> {
+    return fileSize(this.paths.blob(digest));
+  }
+
+  /** Pins `digest`, then verifies `file` and renames it into blobs/ (see blob-import.ts). */
+  async importBlobFile(digest: string, file: string): Promise<{ skipped: boolean }> {
+    await this.ensureReady();
+    await this.pins.add([digest]);
+    return importBlobFile(this.paths, digest, file);
+  }
+
+  /**
+   * Runs `link` (which writes a GC root outside index.json) under the index lock that gc()
+   * holds for its whole run, then unpins `digests`: every gc sees either the pins or the root.
+   */
+  async linkRoot<T>(digests: readonly string[], link: () => Promise<T>): Promise<T> {
+    await this.ensureReady();
+    const result = await withStoreLock(this.paths.indexLock, this.paths.index, link);
+    await this.pins.remove(digests).catch(() => undefined);
+    return result;
   }
 
   /** Remembers that `repository` (full name, e.g. 127.0.0.1:5000/team/app) has these blobs. */

@@ -11,7 +11,8 @@ import { DOCKER_CONTAINER_CONFIG, OCI_EMPTY, OCI_IMAGE_CONFIG, baseMediaType, is
 import { errnoCode, ioError } from './layout-fs.js';
 import type { LayoutPaths } from './layout-paths.js';
 
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** The largest manifest the walk reads; the embedded registry accepts none larger, so gc can read all it links. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export interface Reachability {
   digests: Set<string>;

@@ -6,6 +6,9 @@ import path from 'node:path';
 import type { Descriptor } from '../../oci/manifest.js';
 
 export const REGISTRY_REPOSITORIES_DIR = path.join('registry', 'repositories');
+/** Per repository: `_manifests/<alg>/<hex>` links (JSON {digest, mediaType, size}) and `_tags/<tag>`. */
+export const MANIFEST_LINKS_DIR = '_manifests';
+export const TAG_LINKS_DIR = '_tags';
 
 export async function registryRoots(dir: string): Promise<Descriptor[]> {
   const roots: Descriptor[] = [];
@@ -19,8 +22,8 @@ export async function registryRoots(dir: string): Promise<Descriptor[]> {
     for (const e of entries) {
       if (!e.isDirectory()) continue;
       const sub = path.join(d, e.name);
-      if (e.name !== '_manifests') {
-        if (e.name !== '_tags') await walk(sub);
+      if (e.name !== MANIFEST_LINKS_DIR) {
+        if (e.name !== TAG_LINKS_DIR) await walk(sub);
         continue;
       }
       for (const algorithm of await fs.readdir(sub).catch(() => [] as string[])) {
