@@ -1,107 +1,102 @@
-// `copy`: an image from one registry (or repository) to another, or between the local store and
-// a registry, on one code path over ImageSource/ImageTarget (image-endpoints.ts).
-// Manifests are read with their exact bytes and put back unchanged, so every digest survives;
-// an index is copied whole, its children (by digest) before it. Each config and layer is
-// skipped when the destination has it (HEAD), mounted when both sides are the same registry,
-// else streamed from a GET on the source into the destination's upload, hashed on the way.
-// Returns data and emits push's progress events; never prints.
-import { RegctlError } from '../errors.js';
-import { shortId } from '../oci/digest.js';
-import { isForeignLayerMediaType } from '../oci/media-types.js';
-import { parseImageConfig, parseManifest, type Descriptor } from '../oci/manifest.js';
+// `copy`: an image from any location to any other (registry, the local store, an OCI layout
+// directory, an oci-archive or docker-archive tar) on the one transfer engine (transfer.ts).
+// Manifests keep their exact bytes, so every digest survives where both formats allow it; an
+// index is copied whole unless a platform is picked. Blobs the destination has are skipped,
+// blobs on the same registry mounted, the rest streamed from source to destination and
+// verified there. Reports as `docker push` does (push-progress.ts); never prints.
+import type { Platform } from '../oci/manifest.js';
+import { formatLocation, type Location } from '../reference/location.js';
 import type { Reference } from '../reference/parse.js';
-import type { ManifestResult } from '../store/remote/manifest.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
-import { DEFAULT_PUSH_CONCURRENCY, type PushResult } from './push.js';
-import { remoteSource, remoteTarget, type ImageSource, type ImageTarget } from './image-endpoints.js';
-import type { PushEvent, PushLayerStatus } from './push-progress.js';
+import type { LayoutStore } from '../store/layout/layout-store.js';
+import { openDestination, openSource, type LocationContext } from './open-location.js';
+import type { PushResult } from './push.js';
+import { pushEventsOf, type PushEvent } from './push-progress.js';
 import type { ProgressListener } from './progress.js';
-
-const CONFIG_LIMIT = 16 * 1024 * 1024;
+import { DEFAULT_TRANSFER_CONCURRENCY, transfer } from './transfer.js';
 
 export interface CopyOptions {
+  /** Copy only this platform of an index (default: every platform). */
+  platform?: Platform;
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener<PushEvent>;
 }
 
+/** `ref` is the destination as written (a reference, store:NAME, oci:DIR:REF, ...); `tag` its tag or name. */
 export type CopyResult = PushResult;
 
-interface CopyPlan {
-  /** Children first; the last one goes under the destination tag. */
-  manifests: ManifestResult[];
-  blobs: Descriptor[];
-  layerIds: Map<string, string>;
+/**
+ * The destination with its final name. A registry destination without a tag keeps the source's
+ * tag (a digest-only source: put by digest), as `docker push` of a pulled name would; other
+ * destinations are used as written.
+ */
+export function destinationFor(from: Location, to: Location): Location {
+  if (to.transport !== 'docker') return to;
+  const dst = to.ref;
+  if (!dst.tagDefaulted || dst.digest) return to;
+  const src = from.transport === 'docker' ? from.ref : undefined;
+  if (src?.digest && src.tagDefaulted) return { transport: 'docker', ref: dst.withDigest(src.digest) };
+  return { transport: 'docker', ref: dst.withTag(src?.tag ?? 'latest') };
 }
 
-/** Reads the source's manifests (an index and every child) and what they reference. */
-async function planCopy(src: ImageSource): Promise<CopyPlan> {
-  const plan: CopyPlan = { manifests: [], blobs: [], layerIds: new Map() };
-  const seen = new Set<string>();
-  const visit = async (m: ManifestResult, depth: number): Promise<void> => {
-    if (depth > 4) throw new RegctlError('REGCTL_INVALID_MANIFEST', `${src.name}: indexes nested too deep`);
-    const parsed = parseManifest(m.bytes, m.mediaType);
-    if (parsed.kind === 'index') {
-      for (const child of parsed.index.manifests) {
-        if (plan.manifests.some((x) => x.digest === child.digest)) continue;
-        await visit(await src.manifest(child.digest), depth + 1);
-      }
-    } else {
-      const { config, layers } = parsed.manifest;
-      let diffIds: readonly string[] = [];
-      try {
-        diffIds = parseImageConfig(await src.blobBytes(config.digest, CONFIG_LIMIT)).rootfs.diff_ids;
-      } catch {
-        // An artifact's config is not an image config: its blobs are copied all the same.
-      }
-      if (!seen.has(config.digest)) plan.blobs.push(config);
-      seen.add(config.digest);
-      // docker's order and IDs: top-most layer first, named by its diff ID.
-      for (let i = layers.length - 1; i >= 0; i--) {
-        const layer = layers[i]!;
-        if (isForeignLayerMediaType(layer.mediaType) || seen.has(layer.digest)) continue;
-        seen.add(layer.digest);
-        plan.blobs.push(layer);
-        plan.layerIds.set(layer.digest, shortId(diffIds.length === layers.length ? diffIds[i]! : layer.digest));
-      }
+/** Same registry, other repository: a mount moves no bytes at all. */
+function mountCandidates(from: Location, to: Location): string[] {
+  if (from.transport !== 'docker' || to.transport !== 'docker') return [];
+  return from.ref.registry === to.ref.registry && from.ref.repository !== to.ref.repository ? [from.ref.repository] : [];
+}
+
+function describeTarget(to: Location): { ref: string; repository: string; tag: string } {
+  if (to.transport === 'docker') return { ref: to.ref.toString(), repository: to.ref.name(), tag: to.ref.tag ?? to.ref.digest ?? 'latest' };
+  const where = formatLocation(to);
+  const tag = to.transport === 'store' ? to.name : (to.ref ?? '');
+  return { ref: where, repository: where, tag };
+}
+
+/** Copies the image at `from` to `to`; both ends are closed whatever happens. */
+export async function copy(ctx: LocationContext, from: Location, to: Location, opts: CopyOptions = {}): Promise<CopyResult> {
+  const target = destinationFor(from, to);
+  const source = await openSource(from, ctx);
+  try {
+    const destination = await openDestination(target, ctx, { mountFrom: mountCandidates(from, target) });
+    try {
+      const described = describeTarget(target);
+      const result = await transfer(source, destination, {
+        concurrency: opts.concurrency ?? DEFAULT_TRANSFER_CONCURRENCY,
+        ...(opts.platform ? { platform: opts.platform } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onProgress ? { onProgress: pushEventsOf(opts.onProgress, described) } : {}),
+        ...(target.transport === 'docker' && target.ref.digest ? { expectDigest: target.ref.digest } : {}),
+      });
+      return {
+        ref: described.ref,
+        tag: described.tag,
+        digest: result.digest,
+        size: result.size,
+        mediaType: result.mediaType,
+        bytesUploaded: result.bytesTransferred,
+        pushed: result.written,
+        existed: result.existed,
+        mounted: result.mounted,
+      };
+    } finally {
+      await destination.close();
     }
-    plan.manifests.push(m);
-  };
-  await visit(await src.manifest(), 0);
-  return plan;
+  } finally {
+    await source.close();
+  }
 }
 
 /**
- * Copies `src` (tag or digest) to `dst` between registries. `dst` should carry the tag to
- * write; a digest-only destination puts the manifest by digest.
+ * Registry to registry (the library's original form): `dst` should carry the tag to write; a
+ * digest-only destination puts the manifest by digest.
  */
 export async function copyImage(remote: RemoteRegistry, src: Reference, dst: Reference, opts: CopyOptions = {}): Promise<CopyResult> {
-  const tag = dst.tag ?? dst.digest ?? 'latest';
-  const target = dst.digest ? dst : dst.withTag(tag);
-  // Same registry: a mount from the source repository moves no bytes at all.
-  const mountFrom = src.registry === dst.registry && src.repository !== dst.repository ? [src.repository] : [];
-  return copyBetween(remoteSource(remote, src, opts.signal), remoteTarget(remote, target, mountFrom), opts);
-}
-
-/** The one copy path, whatever the ends are: registry or local store on either side. */
-export async function copyBetween(src: ImageSource, dst: ImageTarget, opts: CopyOptions = {}): Promise<CopyResult> {
-  const emit = opts.onProgress ?? (() => undefined);
-  const tag = dst.ref.tag ?? dst.ref.digest ?? 'latest';
-  const plan = await planCopy(src);
-  const top = plan.manifests[plan.manifests.length - 1]!;
-  if (dst.ref.digest && dst.ref.digest !== top.digest) throw new RegctlError('REGCTL_USAGE', `${src.name} is ${top.digest}, not ${dst.ref.digest}`);
-  emit({ type: 'pushing', ref: dst.ref.toString(), repository: dst.ref.name(), tag });
-  const layerEvent = (d: Descriptor, status: PushLayerStatus, extra: Partial<Extract<PushEvent, { type: 'layer' }>> = {}) => {
-    const id = plan.layerIds.get(d.digest);
-    if (id) emit({ type: 'layer', id, digest: d.digest, status, ...extra });
-  };
-  const totals = await dst.sendBlobs(plan.blobs, {
-    concurrency: Math.max(1, opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
+  const target = dst.digest ? dst : dst.withTag(dst.tag ?? 'latest');
+  const ctx: LocationContext = {
+    remote: async () => remote,
+    store: (): Promise<LayoutStore> => Promise.reject(new Error('copyImage does not use the local store')),
     ...(opts.signal ? { signal: opts.signal } : {}),
-    layerEvent,
-    source: src,
-  });
-  const put = await dst.sendManifests(plan.manifests, emit, opts.signal);
-  emit({ type: 'done', ref: dst.ref.toString(), tag, digest: put.digest, size: put.size });
-  return { ref: dst.ref.toString(), tag, digest: put.digest, size: put.size, mediaType: put.mediaType, ...totals };
+  };
+  return copy(ctx, { transport: 'docker', ref: src }, { transport: 'docker', ref: target }, opts);
 }

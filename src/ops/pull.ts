@@ -1,17 +1,18 @@
-// `pull`: resolve a reference (platform choice in an index), fetch the blobs the store lacks
-// several at a time, verify each while it streams, then record the image in index.json.
-// Returns data and emits progress events; never prints.
-import { RegctlError } from '../errors.js';
-import { shortId } from '../oci/digest.js';
-import { parseManifest, type Descriptor, type ImageIndex, type ImageManifest, type Platform } from '../oci/manifest.js';
-import { formatPlatform, hostPlatform, selectManifest } from '../oci/platform.js';
+// `pull`: resolve a reference (platform choice in an index) and move the image into the local
+// store on the transfer engine (transfer.ts): registry source, store destination. Blobs the
+// store has are skipped ("Already exists"), the rest fetched several at a time, resumed from a
+// partial, verified while they stream; the image is recorded in index.json last. Returns data
+// and emits progress events; never prints.
+import type { Descriptor, Platform } from '../oci/manifest.js';
+import { hostPlatform } from '../oci/platform.js';
 import type { Reference } from '../reference/parse.js';
+import type { ImageDestination } from '../store/backend.js';
+import { layoutDestination } from '../store/layout/image-destination.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
-import { getManifest, type ManifestResult } from '../store/remote/manifest.js';
+import { remoteSource } from '../store/remote/image-source.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
-import { mapLimit } from '../util/concurrency.js';
-import type { LayerStatus, ProgressListener, PullEvent } from './progress.js';
-import { fetchBlob } from './pull-blob.js';
+import { pullEventsOf, type ProgressListener, type PullEvent } from './progress.js';
+import { planTransfer, transfer, type TransferPlan } from './transfer.js';
 
 /** The digest the reference resolved to (an index for multi-platform images), kept for RepoDigests. */
 export const RESOLVED_DIGEST_ANNOTATION = 'dev.regctl.resolved-digest';
@@ -45,127 +46,59 @@ function storeName(ref: Reference): string {
   return ref.digest ? `${ref.name()}@${ref.digest}` : ref.toString();
 }
 
-function noMatch(want: Platform): RegctlError {
-  return new RegctlError('REGCTL_NOT_FOUND', `no matching manifest for ${formatPlatform(want)} in the manifest list entries`);
-}
-
-interface Plan {
-  /** Manifests (and index) to write, children before parents. */
-  manifests: ManifestResult[];
-  /** Config and layer descriptors of every image manifest. */
-  blobs: Descriptor[];
-  /** Layers only, in order, for docker's per-layer lines. */
-  layers: Descriptor[];
-  descriptor: Descriptor;
-}
-
-async function planImage(remote: RemoteRegistry, ref: Reference, m: ManifestResult, platform?: Platform): Promise<Plan> {
-  const parsed = parseManifest(m.bytes, m.mediaType);
-  if (parsed.kind !== 'image') throw new RegctlError('REGCTL_INVALID_MANIFEST', `expected an image manifest at ${ref.familiar()}`);
-  const manifest: ImageManifest = parsed.manifest;
+/**
+ * The store as pull's destination: blobs and manifests as for any layout, but the index.json
+ * entry carries the platform picked and the digest the reference resolved to, and is left alone
+ * when nothing changed (docker's "Image is up to date").
+ */
+function pullDestination(store: LayoutStore, ref: Reference, plan: TransferPlan, outcome: { upToDate: boolean; descriptor?: Descriptor }): ImageDestination {
+  const name = storeName(ref);
+  const layout = layoutDestination(store, { store: name }, name);
+  let written = false;
   return {
-    manifests: [m],
-    blobs: [manifest.config, ...manifest.layers],
-    layers: [...manifest.layers],
-    descriptor: { mediaType: m.mediaType, digest: m.digest, size: m.size, ...(platform ? { platform } : {}) },
+    ...layout,
+    presentBlobs: (blobs) => layout.presentBlobs!(blobs),
+    putBlob: async (d, source, opts) => {
+      const result = await layout.putBlob(d, source, opts);
+      if (result.kind !== 'exists') written = true;
+      return result;
+    },
+    commit: async () => {
+      const top = plan.manifests[plan.manifests.length - 1]!;
+      const descriptor: Descriptor = {
+        mediaType: top.mediaType,
+        digest: top.digest,
+        size: top.size,
+        ...(plan.platform ? { platform: plan.platform } : {}),
+        annotations: { [RESOLVED_DIGEST_ANNOTATION]: plan.resolved.digest },
+      };
+      const previous = await store.getImage(name);
+      outcome.upToDate = !written && previous?.descriptor.digest === descriptor.digest;
+      outcome.descriptor = descriptor;
+      // Independent files under their own locks: index.json and the blob-source hints.
+      await Promise.all([outcome.upToDate ? undefined : store.putImage(name, descriptor), store.recordSources(plan.blobs.map((d) => d.digest), ref.name())]);
+    },
   };
 }
 
-async function plan(remote: RemoteRegistry, ref: Reference, top: ManifestResult, opts: PullOptions): Promise<Plan> {
-  const parsed = parseManifest(top.bytes, top.mediaType);
-  if (parsed.kind === 'image') return planImage(remote, ref, top);
-  const index: ImageIndex = parsed.index;
-  const signal = opts.signal ? { signal: opts.signal } : {};
-  if (opts.allPlatforms) {
-    const children = await Promise.all(index.manifests.map((d) => getManifest(remote, ref.withDigest(d.digest), signal)));
-    const plans = await Promise.all(children.map((c, i) => planImage(remote, ref, c, index.manifests[i]?.platform)));
-    return {
-      manifests: [...plans.flatMap((p) => p.manifests), top],
-      blobs: plans.flatMap((p) => p.blobs),
-      layers: plans.flatMap((p) => p.layers),
-      descriptor: { mediaType: top.mediaType, digest: top.digest, size: top.size },
-    };
-  }
-  const want = opts.platform ?? hostPlatform();
-  const chosen = selectManifest(index, want);
-  if (!chosen) throw noMatch(want);
-  const child = await getManifest(remote, ref.withDigest(chosen.digest), signal);
-  return planImage(remote, ref, child, chosen.platform);
-}
-
-/** Unique by digest, first occurrence wins (layers shared between platforms download once). */
-function unique(descs: Descriptor[]): Descriptor[] {
-  const seen = new Set<string>();
-  return descs.filter((d) => (seen.has(d.digest) ? false : (seen.add(d.digest), true)));
-}
-
 export async function pull(remote: RemoteRegistry, store: LayoutStore, ref: Reference, opts: PullOptions = {}): Promise<PullResult> {
+  const onProgress = opts.onProgress ? pullEventsOf(opts.onProgress, ref) : () => undefined;
   try {
-    return await pullPinned(remote, store, ref, opts);
+    onProgress({ type: 'start', source: ref.toString(), destination: store.dir });
+    const source = remoteSource(remote, ref, opts.signal);
+    const plan = await planTransfer(source, { layerOrder: 'base-first', diffIds: false, ...(opts.allPlatforms ? {} : { platform: opts.platform ?? hostPlatform() }) });
+    const outcome: { upToDate: boolean; descriptor?: Descriptor } = { upToDate: false };
+    const result = await transfer(source, pullDestination(store, ref, plan, outcome), {
+      plan,
+      concurrency: opts.concurrency ?? DEFAULT_PULL_CONCURRENCY,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      // The start event went out before planning (docker prints "Pulling from" first).
+      onProgress: (event) => (event.type === 'start' ? undefined : onProgress(event)),
+    });
+    opts.onProgress?.({ type: 'done', ref: ref.toString(), digest: plan.resolved.digest, upToDate: outcome.upToDate });
+    return { name: storeName(ref), digest: plan.resolved.digest, descriptor: outcome.descriptor!, upToDate: outcome.upToDate, bytesDownloaded: result.bytesTransferred };
   } finally {
     // Blobs this pull looked at were pinned against a concurrent GC until they are indexed.
     await store.releasePins();
   }
-}
-
-async function pullPinned(remote: RemoteRegistry, store: LayoutStore, ref: Reference, opts: PullOptions): Promise<PullResult> {
-  const emit = opts.onProgress ?? (() => undefined);
-  const signal = opts.signal ? { signal: opts.signal } : {};
-  emit({ type: 'pulling', ref: ref.toString(), repository: ref.repository, tag: ref.tag, tagDefaulted: ref.tagDefaulted });
-  const top = await getManifest(remote, ref, signal);
-  const p = await plan(remote, ref, top, opts);
-  emit({ type: 'resolved', ref: ref.toString(), digest: top.digest, mediaType: top.mediaType, ...(p.descriptor.platform ? { platform: formatPlatform(p.descriptor.platform) } : {}) });
-
-  const layerIds = new Set(p.layers.map((l) => l.digest));
-  const layerEvent = (d: Descriptor, status: LayerStatus, extra: { current?: number; total?: number; offset?: number; delayMs?: number; reason?: string } = {}) => {
-    if (layerIds.has(d.digest)) emit({ type: 'layer', id: shortId(d.digest), digest: d.digest, status, ...extra });
-  };
-
-  const blobs = unique(p.blobs);
-  const present = new Map<string, boolean>();
-  const sizes = await store.hasBlobs(blobs.map((d) => d.digest));
-  blobs.forEach((d, i) => present.set(d.digest, sizes[i] !== undefined));
-  const concurrency = opts.concurrency ?? DEFAULT_PULL_CONCURRENCY;
-  const missing = blobs.filter((d) => !present.get(d.digest));
-  for (const d of blobs) layerEvent(d, present.get(d.digest) ? 'Already exists' : 'Pulling fs layer');
-  missing.slice(concurrency).forEach((d) => layerEvent(d, 'Waiting'));
-
-  // Pull complete is reported in layer order, as docker's sequential extraction does.
-  const layerOrder = unique(p.layers).filter((d) => !present.get(d.digest));
-  const done = new Set<string>();
-  let reported = 0;
-  const reportCompleted = () => {
-    while (reported < layerOrder.length && done.has(layerOrder[reported]!.digest)) {
-      layerEvent(layerOrder[reported]!, 'Pull complete');
-      reported++;
-    }
-  };
-
-  let bytesDownloaded = 0;
-  await mapLimit(missing, concurrency, async (d) => {
-    // Read the counter only after the await: `x += await f()` would lose concurrent updates.
-    const written = await fetchBlob(remote, store, ref, d, {
-      ...signal,
-      onBytes: (current) => layerEvent(d, 'Downloading', { current, total: d.size }),
-      onRetry: (r) => layerEvent(d, 'Retrying', { offset: r.offset, delayMs: r.delayMs, reason: r.reason }),
-    });
-    bytesDownloaded += written;
-    layerEvent(d, 'Verifying Checksum');
-    layerEvent(d, 'Download complete');
-    done.add(d.digest);
-    reportCompleted();
-  });
-
-  for (const m of p.manifests) await store.writeBlobBytes(m.digest, m.bytes);
-  const name = storeName(ref);
-  const previous = await store.getImage(name);
-  const descriptor: Descriptor = {
-    ...p.descriptor,
-    annotations: { [RESOLVED_DIGEST_ANNOTATION]: top.digest },
-  };
-  const upToDate = missing.length === 0 && previous?.descriptor.digest === descriptor.digest;
-  // Independent files under their own locks: index.json and the blob-source hints.
-  await Promise.all([upToDate ? undefined : store.putImage(name, descriptor), store.recordSources(blobs.map((d) => d.digest), ref.name())]);
-  emit({ type: 'done', ref: ref.toString(), digest: top.digest, upToDate });
-  return { name, digest: top.digest, descriptor, upToDate, bytesDownloaded };
 }

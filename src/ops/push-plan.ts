@@ -8,22 +8,13 @@ import { parseImageConfig, parseManifest, type Descriptor, type ImageConfig, typ
 import { formatPlatform, platformMatches } from '../oci/platform.js';
 import { parseReference, type Reference, type Repository } from '../reference/parse.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
+import type { ManifestResult } from '../store/backend.js';
 import { MANIFEST_LIMIT } from '../store/remote/manifest.js';
+import type { TransferPlan } from './transfer.js';
 
-export interface PlannedManifest {
-  digest: string;
-  mediaType: string;
-  bytes: Buffer;
-}
-
-export interface PushPlan {
-  /** Push order: platform children (by digest) first; the last one is pushed under the tag. */
-  manifests: PlannedManifest[];
-  /** Config and layer blobs, each once: configs first, then layers top-most first (docker's order). */
-  blobs: Descriptor[];
-  /** Layer digest -> docker's layer ID. Configs have none: docker does not show them. */
-  layerIds: Map<string, string>;
-}
+/** Push order: platform children (by digest) first, the last one pushed under the tag; blobs once each, docker's order and IDs. */
+export type PushPlan = TransferPlan;
+type PlannedManifest = ManifestResult;
 
 /** Tags of `repo` in the store (for `push -a`), sorted. */
 export async function localTags(store: LayoutStore, repo: Repository): Promise<string[]> {
@@ -47,7 +38,8 @@ export function noLocalImage(repo: Repository): RegctlError {
 
 async function readManifest(store: LayoutStore, d: Descriptor, what: string): Promise<PlannedManifest> {
   try {
-    return { digest: d.digest, mediaType: d.mediaType, bytes: await store.readBlobBytes(d.digest, MANIFEST_LIMIT) };
+    const bytes = await store.readBlobBytes(d.digest, MANIFEST_LIMIT);
+    return { digest: d.digest, mediaType: d.mediaType, bytes, size: bytes.length };
   } catch (err) {
     if ((err as RegctlError).code !== 'REGCTL_NOT_FOUND') throw err;
     throw new RegctlError('REGCTL_NOT_FOUND', `${what} (manifest ${d.digest}) is not in the local store`, {
@@ -145,5 +137,5 @@ export async function planPush(store: LayoutStore, ref: Reference, platform?: Pl
       );
     }
   }
-  return { manifests: planner.manifests, blobs: planner.blobs(), layerIds: planner.layerIds };
+  return { resolved: top, manifests: planner.manifests, blobs: planner.blobs(), layerIds: planner.layerIds };
 }

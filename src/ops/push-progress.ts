@@ -1,5 +1,7 @@
 // Typed progress events of `push` (see progress.ts for the pull side). The CLI renders them as
 // docker's lines, TTY bars or JSON; the library only emits them.
+import type { ProgressListener } from './progress.js';
+import type { BlobState, TransferEvent } from './transfer.js';
 
 /** docker's per-layer push statuses, spelled as docker prints them ('Mounted from' is followed by `from`). */
 export type PushLayerStatus = 'Preparing' | 'Waiting' | 'Pushing' | 'Pushed' | 'Layer already exists' | 'Mounted from' | 'Retrying';
@@ -25,3 +27,47 @@ export type PushEvent =
   /** A manifest (platform child, or the tagged manifest/index) was stored by the registry. */
   | { type: 'manifest'; ref: string; digest: string; mediaType: string; size: number }
   | { type: 'done'; ref: string; tag: string; digest: string; size: number };
+
+/** Where a transfer's neutral blob states take docker's push words. */
+const PUSH_WORDS: Record<BlobState, PushLayerStatus> = {
+  queued: 'Preparing',
+  waiting: 'Waiting',
+  transferring: 'Pushing',
+  done: 'Pushed',
+  exists: 'Layer already exists',
+  mounted: 'Mounted from',
+  retrying: 'Retrying',
+};
+
+/**
+ * A transfer's events as push's (push and copy report as `docker push` does). `ref` and `tag`
+ * name the destination; configs have no layer ID and are not shown, as in docker.
+ */
+export function pushEventsOf(listener: ProgressListener<PushEvent>, target: { ref: string; repository: string; tag: string }): ProgressListener<TransferEvent> {
+  return (event) => {
+    switch (event.type) {
+      case 'start':
+        return listener({ type: 'pushing', ...target });
+      case 'blob': {
+        if (event.layerId === undefined) return;
+        const { current, from, offset, delayMs, reason } = event;
+        const status = PUSH_WORDS[event.state];
+        return listener({
+          type: 'layer',
+          id: event.layerId,
+          digest: event.digest,
+          status,
+          ...(current !== undefined ? { current, total: event.size } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(event.state === 'retrying' ? { offset: offset ?? 0, delayMs: delayMs ?? 0, reason: reason ?? '' } : {}),
+        });
+      }
+      case 'manifest':
+        return listener({ type: 'manifest', ref: event.name, digest: event.digest, mediaType: event.mediaType, size: event.size });
+      case 'done':
+        return listener({ type: 'done', ref: target.ref, tag: target.tag, digest: event.digest, size: event.size });
+      default:
+        return;
+    }
+  };
+}

@@ -1,19 +1,20 @@
-// `push`: send a local image to the registry its name points at. Config and layers first,
-// several at once, each only if the repository lacks it (HEAD), mounted from another repository
-// of the same registry when the store knows one that has it, else uploaded from the store file;
-// then the manifests, platform children before the index. Returns data and emits progress
-// events; never prints.
-import { createReadStream } from 'node:fs';
+// `push`: send a local image to the registry its name points at, on the transfer engine
+// (transfer.ts) from the store's layout source to the registry's destination. Config and layers
+// first, several at once, each only if the repository lacks it (HEAD), mounted from another
+// repository of the same registry when the store knows one that has it, else uploaded from the
+// store file; then the manifests, platform children before the index. Returns data and emits
+// progress events; never prints.
 import { RegctlError } from '../errors.js';
 import type { Descriptor, Platform } from '../oci/manifest.js';
 import type { Reference } from '../reference/parse.js';
+import { layoutSource } from '../store/layout/image-source.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
+import { remoteDestination } from '../store/remote/image-destination.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
-import type { BlobSource } from '../store/remote/upload.js';
 import { planPush, type PushPlan } from './push-plan.js';
-import type { PushEvent, PushLayerStatus } from './push-progress.js';
+import { pushEventsOf, type PushEvent } from './push-progress.js';
 import type { ProgressListener } from './progress.js';
-import { sendBlobs, sendManifests } from './send-image.js';
+import { transfer } from './transfer.js';
 
 /**
  * Blobs in flight at once. Pushes are bound by the registry's CPU (hashing and writing what it
@@ -46,18 +47,6 @@ export interface PushResult {
   mounted: number;
 }
 
-/** Reads a store blob by byte range, as uploads (and their resumes) need. */
-function storeSource(store: LayoutStore, d: Descriptor): BlobSource {
-  const file = store.blobPath(d.digest);
-  return {
-    digest: d.digest,
-    size: d.size,
-    read: (start, end) => (end > start ? createReadStream(file, { start, end: end - 1, highWaterMark: 1024 * 1024 }) : nothing()),
-  };
-}
-
-async function* nothing(): AsyncGenerator<Uint8Array> {}
-
 /** Repository paths on the push's registry that the store saw holding the blob, most recent first. */
 async function mountCandidates(store: LayoutStore, ref: Reference, digest: string): Promise<string[]> {
   const prefix = `${ref.registry}/`;
@@ -77,32 +66,31 @@ async function checkLocalBlobs(store: LayoutStore, plan: PushPlan, ref: Referenc
 }
 
 export async function push(remote: RemoteRegistry, store: LayoutStore, ref: Reference, opts: PushOptions = {}): Promise<PushResult> {
-  const emit = opts.onProgress ?? (() => undefined);
-  const signal = opts.signal ? { signal: opts.signal } : {};
   const tag = ref.tag ?? 'latest';
   const plan = await planPush(store, ref, opts.platform);
   await checkLocalBlobs(store, plan, ref);
-  emit({ type: 'pushing', ref: ref.toString(), repository: ref.name(), tag });
-
-  const layerEvent = (d: Descriptor, status: PushLayerStatus, extra: Partial<Extract<PushEvent, { type: 'layer' }>> = {}) => {
-    const id = plan.layerIds.get(d.digest);
-    if (id) emit({ type: 'layer', id, digest: d.digest, status, ...extra });
-  };
-  // A source refused once (typically: no pull on it) is refused for every blob; ask only once.
-  const refused = new Set<string>();
-  const totals = await sendBlobs(remote, ref, plan.blobs, {
-    concurrency: Math.max(1, opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
-    ...signal,
-    layerEvent,
-    source: (d) => storeSource(store, d),
-    blobOptions: async (d) => ({
-      ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
-      mountFrom: (await mountCandidates(store, ref, d.digest)).filter((from) => !refused.has(from)),
-      onMountRefused: (from: string) => refused.add(from),
-    }),
+  const top = plan.manifests[plan.manifests.length - 1]!;
+  const source = layoutSource(store, { mediaType: top.mediaType, digest: top.digest, size: top.size }, ref.familiar());
+  const destination = remoteDestination(remote, ref, {
+    mountFrom: (d: Descriptor) => mountCandidates(store, ref, d.digest),
+    ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
   });
-  const put = await sendManifests(remote, ref, plan.manifests, emit, opts.signal);
+  const result = await transfer(source, destination, {
+    plan,
+    concurrency: opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: pushEventsOf(opts.onProgress, { ref: ref.toString(), repository: ref.name(), tag }) } : {}),
+  });
   await store.recordSources(plan.blobs.map((d) => d.digest), ref.name());
-  emit({ type: 'done', ref: ref.toString(), tag, digest: put.digest, size: put.size });
-  return { ref: ref.toString(), tag, digest: put.digest, size: put.size, mediaType: put.mediaType, ...totals };
+  return {
+    ref: ref.toString(),
+    tag,
+    digest: result.digest,
+    size: result.size,
+    mediaType: result.mediaType,
+    bytesUploaded: result.bytesTransferred,
+    pushed: result.written,
+    existed: result.existed,
+    mounted: result.mounted,
+  };
 }

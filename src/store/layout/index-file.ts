@@ -131,6 +131,14 @@ export class IndexEditor {
     this.dirty = true;
   }
 
+  /** Replaces the entries whose ref.name is `refName` with `descriptor` carrying only that ref.name. */
+  putRefName(refName: string, descriptor: Descriptor): void {
+    const entry: Descriptor = { ...descriptor, annotations: { ...(descriptor.annotations ?? {}), [REF_NAME_ANNOTATION]: refName } };
+    this.index.manifests = [...this.index.manifests.filter((d) => d.annotations?.[REF_NAME_ANNOTATION] !== refName), entry];
+    this.added.push(entry);
+    this.dirty = true;
+  }
+
   /**
    * Records `descriptor` as an untagged image (name annotations dropped). Nothing changes when
    * an entry, named or not, already holds that digest: its blobs are kept either way. False then.

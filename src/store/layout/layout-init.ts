@@ -10,7 +10,7 @@ import { IMAGE_LAYOUT_VERSION, type LayoutPaths } from './layout-paths.js';
 export type LayoutState = 'missing' | 'ready';
 
 /** Checks (and with `create`, completes) the layout. 'missing' only without `create`. */
-export async function openLayout(paths: LayoutPaths, create: boolean): Promise<LayoutState> {
+export async function openLayout(paths: LayoutPaths, create: boolean, hint = 'point --store (or REGCTL_STORE) at an empty or new directory'): Promise<LayoutState> {
   const dirState = await directoryState(paths.dir);
   if (dirState === 'absent') {
     if (!create) return 'missing';
@@ -20,7 +20,7 @@ export async function openLayout(paths: LayoutPaths, create: boolean): Promise<L
   if (!hasMarker && dirState === 'non-empty') {
     throw layoutError(
       `${paths.dir} is not an OCI image layout: ${paths.ociLayout} is missing and the directory is not empty`,
-      'point --store (or REGCTL_STORE) at an empty or new directory',
+      hint,
     );
   }
   // Validate an existing index.json even for readers: a broken one must never look empty.

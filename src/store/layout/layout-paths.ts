@@ -29,16 +29,24 @@ export class LayoutPaths {
   readonly sources: string;
   readonly sourcesLock: string;
 
-  constructor(readonly dir: string) {
+  /**
+   * `privateDir` moves regctl's bookkeeping elsewhere (a user's oci:DIR gets a per-process
+   * directory that is removed afterwards), and `indexLock` the index lock with it (outside
+   * the directory, so that writers of one user directory still exclude each other).
+   */
+  constructor(
+    readonly dir: string,
+    placement: { privateDir?: string; indexLock?: string } = {},
+  ) {
     this.ociLayout = path.join(dir, OCI_LAYOUT_FILE);
     this.index = path.join(dir, INDEX_FILE);
     this.blobs = path.join(dir, BLOBS_DIR);
-    this.private = path.join(dir, PRIVATE_DIR);
+    this.private = placement.privateDir ?? path.join(dir, PRIVATE_DIR);
     this.staging = path.join(this.private, 'staging');
     this.pins = path.join(this.private, 'pins');
     this.trash = path.join(this.private, 'trash');
     this.locks = path.join(this.private, 'locks');
-    this.indexLock = path.join(this.locks, 'index.lock');
+    this.indexLock = placement.indexLock ?? path.join(this.locks, 'index.lock');
     this.sources = path.join(this.private, 'sources.json');
     this.sourcesLock = path.join(this.locks, 'sources.lock');
   }

@@ -6,7 +6,9 @@
 //   layout-init (open/create), blob-writer (streaming writes, resume), blob-io (small blobs,
 //   reads), index-file + image-names (index.json, name annotations), blob-pins + gc (GC that
 //   is safe against in-flight pulls), sources-file (blob origins for mounts), validate.
-import { promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { RegctlError } from '../../errors.js';
@@ -39,6 +41,22 @@ export { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, isCanonicalImageName }
 export interface OpenStoreOptions {
   /** Create the layout when missing (default true). Readers pass false and see an empty store. */
   create?: boolean;
+  /**
+   * A user's OCI layout (`oci:DIR`), not regctl's store: nothing of regctl's own is left in
+   * it. Staging goes to a hidden per-process directory inside DIR (same filesystem, so blobs
+   * still arrive by rename) that close() removes; the index lock lives in the temp directory.
+   */
+  userDirectory?: boolean;
+}
+
+const USER_LAYOUT_HINT = 'name a new or empty directory, or an existing OCI layout';
+
+function userDirectoryPaths(dir: string): LayoutPaths {
+  const key = createHash('sha256').update(dir).digest('hex').slice(0, 32);
+  return new LayoutPaths(dir, {
+    privateDir: path.join(dir, `.regctl-${process.pid}-${randomBytes(4).toString('hex')}`),
+    indexLock: path.join(os.tmpdir(), 'regctl-layout-locks', `${key}.lock`),
+  });
 }
 
 export class LayoutStore {
@@ -52,6 +70,7 @@ export class LayoutStore {
     exists: boolean,
     /** Opened for writing: only then does looking at a blob pin it (see blob-pins.ts). */
     private readonly writable: boolean,
+    private readonly userDirectory = false,
   ) {
     this.dir = paths.dir;
     this.paths = paths;
@@ -66,9 +85,24 @@ export class LayoutStore {
    */
   static async open(dir: string, opts: OpenStoreOptions = {}): Promise<LayoutStore> {
     const create = opts.create ?? true;
-    const paths = new LayoutPaths(path.resolve(dir));
-    const state = await openLayout(paths, create);
-    return new LayoutStore(paths, state === 'ready', create);
+    const resolved = path.resolve(dir);
+    const paths = opts.userDirectory ? userDirectoryPaths(resolved) : new LayoutPaths(resolved);
+    const state = opts.userDirectory ? await openLayout(paths, create, USER_LAYOUT_HINT) : await openLayout(paths, create);
+    return new LayoutStore(paths, state === 'ready', create, opts.userDirectory);
+  }
+
+  /** Whether the layout exists on disk (a reader opened with create: false may see none). */
+  get exists(): boolean {
+    return this.ready !== undefined;
+  }
+
+  /**
+   * Ends this instance: pins released and, for a user's directory, regctl's per-process
+   * staging directory removed, so the directory holds only what the OCI layout defines.
+   */
+  async close(): Promise<void> {
+    await this.releasePins();
+    if (this.userDirectory) await fs.rm(this.paths.private, { recursive: true, force: true });
   }
 
   /** `<dir>/blobs/<alg>/<hex>` (the digest is validated). */
@@ -148,6 +182,32 @@ export class LayoutStore {
   /** The blob as a stream; REGCTL_NOT_FOUND when absent. */
   openBlob(digest: string): Readable {
     return openBlobStream(this.paths, digest);
+  }
+
+  /** Bytes `start` to `end` (exclusive) of a blob, streamed from the file (uploads and their resumes). */
+  readBlobRange(digest: string, start: number, end: number): AsyncIterable<Uint8Array> {
+    if (end <= start) return (async function* () {})();
+    return createReadStream(this.paths.blob(digest), { start, end: end - 1, highWaterMark: 1024 * 1024 });
+  }
+
+  /** Deletes one blob file (a failed transfer taking back what it added to a user's layout). */
+  async removeBlob(digest: string): Promise<void> {
+    await fs.rm(this.paths.blob(digest), { force: true });
+  }
+
+  /** Every index.json entry as written, named or not, in index order. */
+  async listEntries(): Promise<Descriptor[]> {
+    return (await readIndex(this.paths.index))?.manifests ?? [];
+  }
+
+  /**
+   * Records `descriptor` under `refName` as skopeo and umoci do in a user's layout: only the
+   * `org.opencontainers.image.ref.name` annotation, any string; an entry with that ref.name is
+   * replaced, the others stay. Without a name, an unnamed entry (unless the digest is there).
+   */
+  putRefName(refName: string | undefined, descriptor: Descriptor): Promise<void> {
+    checkDescriptor(descriptor);
+    return this.updateIndex((index) => (refName === undefined ? void index.putUnnamed(descriptor) : index.putRefName(refName, descriptor)));
   }
 
   /** The whole blob; REGCTL_NOT_FOUND when absent, REGCTL_TOO_LARGE above `limit` (16 MiB). */

@@ -1,16 +1,15 @@
-// One blob of a pull: stream it into the store, and when the stream drops mid-blob, try again
-// from the partial's length (`Range: bytes=N-`) a bounded number of times with backoff, as
-// docker does ("Retrying in N seconds"). A partial left by an earlier run is continued the same
-// way. A server that ignores Range (200 instead of 206) gets the blob restarted from 0; the
-// whole digest is checked at the end either way (blob-writer.ts).
-import { RegctlError } from '../errors.js';
-import type { Descriptor } from '../oci/manifest.js';
-import type { Repository } from '../reference/parse.js';
-import type { LayoutStore } from '../store/layout/layout-store.js';
-import { openBlob } from '../store/remote/blob.js';
-import type { RemoteRegistry } from '../store/remote/remote-registry.js';
-import { RegistryError } from '../transport/registry-error.js';
-import { isRetryableNetworkError, withRetry, type BackoffOptions } from '../transport/retry.js';
+// One blob into a layout from any BlobSource, resumably: when the stream drops mid-blob, try
+// again from the partial's length (a registry source reads it with `Range: bytes=N-`) a
+// bounded number of times with backoff, as docker does ("Retrying in N seconds"). A partial
+// left by an earlier run is continued the same way. A source that cannot serve the offset
+// (416) gets the blob restarted from 0; the whole digest is checked at the end either way
+// (blob-writer.ts).
+import { RegctlError } from '../../errors.js';
+import type { Descriptor } from '../../oci/manifest.js';
+import { RegistryError } from '../../transport/registry-error.js';
+import { isRetryableNetworkError, withRetry, type BackoffOptions } from '../../transport/retry.js';
+import type { BlobSource } from '../backend.js';
+import type { LayoutStore } from './layout-store.js';
 
 /** Attempts per blob, the first included. */
 export const BLOB_ATTEMPTS = 5;
@@ -25,7 +24,7 @@ export interface FetchBlobOptions extends BackoffOptions {
 }
 
 /** Streams one blob into the store; returns the bytes transferred over all attempts. */
-export async function fetchBlob(remote: RemoteRegistry, store: LayoutStore, repo: Repository, d: Descriptor, opts: FetchBlobOptions = {}): Promise<number> {
+export async function writeBlobResumably(store: LayoutStore, source: BlobSource, d: Descriptor, opts: FetchBlobOptions = {}): Promise<number> {
   const signal = opts.signal ? { signal: opts.signal } : {};
   let transferred = 0;
   // What the failed attempt had reached: only a failure while the body streamed is retried here
@@ -47,28 +46,33 @@ export async function fetchBlob(remote: RemoteRegistry, store: LayoutStore, repo
         await store.discardPartial(d.digest);
         offset = 0;
       }
-      const res = await openBlob(remote, repo, d.digest, { ...signal, ...(offset > 0 ? { offset } : {}) }).catch(async (err: unknown) => {
-        // 416: the registry cannot serve from our offset (the partial is not a prefix it knows); start over.
+      const opened = await openFrom(source, d, offset).catch(async (err: unknown) => {
+        // 416: the source cannot serve from our offset (the partial is not a prefix it knows); start over.
         if (offset === 0 || !(err instanceof RegistryError) || err.status !== 416) throw err;
         await store.discardPartial(d.digest);
         offset = 0;
-        return openBlob(remote, repo, d.digest, signal);
+        return openFrom(source, d, 0);
       });
-      const resume = offset > 0 && res.status === 206;
-      if (offset > 0 && !resume) await store.discardPartial(d.digest);
-      const start = resume ? offset : 0;
-      last = { streaming: true, resumed: resume, reached: start };
+      // A source that could not seek (200 to a Range request) sends the whole blob: restart it.
+      if (offset > 0 && opened.start === 0) {
+        await store.discardPartial(d.digest);
+        offset = 0;
+      }
+      const start = opened.body;
+      const resume = offset > 0;
+      last = { streaming: true, resumed: resume, reached: offset };
       let attemptBytes = 0;
       try {
-        await store.writeBlob(d.digest, res.body, {
+        const from = offset;
+        await store.writeBlob(d.digest, start, {
           size: d.size,
           resume,
           ...(resume ? { offset } : {}),
           ...signal,
           onProgress: (n) => {
             attemptBytes = n;
-            last.reached = start + n;
-            opts.onBytes?.(start + n);
+            last.reached = from + n;
+            opts.onBytes?.(from + n);
           },
         });
       } finally {
@@ -108,3 +112,32 @@ function isRetryableStreamError(err: unknown, resumed: boolean): boolean {
 }
 
 async function* noBytes(): AsyncIterable<Uint8Array> {}
+
+/** The source's bytes from `offset` (or from 0 when it cannot seek), its request answered. */
+async function openFrom(source: BlobSource, d: Descriptor, offset: number): Promise<{ start: number; body: AsyncIterable<Uint8Array> }> {
+  if (source.open) return source.open(offset, d.size);
+  return { start: offset, body: await firstChunkFrom(source, d, offset) };
+}
+
+/**
+ * The source's bytes from `offset`, with the first chunk already awaited: a read that fails at
+ * once fails here, before the writer has touched the partial.
+ */
+async function firstChunkFrom(source: BlobSource, d: Descriptor, offset: number): Promise<AsyncIterable<Uint8Array>> {
+  const iterator = source.read(offset, d.size)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    [Symbol.asyncIterator]() {
+      let pending: IteratorResult<Uint8Array> | undefined = first;
+      return {
+        next: () => {
+          if (pending === undefined) return iterator.next();
+          const result = pending;
+          pending = undefined;
+          return Promise.resolve(result);
+        },
+        return: async (value?: unknown) => (await iterator.return?.(value)) ?? { done: true, value: undefined },
+      };
+    },
+  };
+}

@@ -1,11 +1,23 @@
-// A blob of one registry as the source of an upload to another (registry-to-registry copy):
-// every read is a fresh GET (with Range past the start, so an upload resumed after a dropped
-// connection fetches only the rest), streamed straight into the upload body, which hashes it
-// and refuses to complete when the digest is wrong. Nothing touches the disk.
-import type { Repository } from '../../reference/parse.js';
-import { openBlob } from './blob.js';
+// A registry image as a transfer source: manifests by GET (exact bytes, digest checked), and
+// blobs where every read is a fresh GET (with Range past the start, so a write resumed after a
+// dropped connection fetches only the rest), streamed straight into the destination, which
+// hashes it and refuses to complete when the digest is wrong.
+import type { Reference, Repository } from '../../reference/parse.js';
+import type { BlobSource, ImageSource } from '../backend.js';
+import { getBlobBytes, openBlob } from './blob.js';
+import { getManifest } from './manifest.js';
 import type { RemoteRegistry } from './remote-registry.js';
-import type { BlobSource } from './upload-body.js';
+
+export function remoteSource(remote: RemoteRegistry, ref: Reference, signal?: AbortSignal): ImageSource {
+  const s = signal ? { signal } : {};
+  return {
+    name: ref.toString(),
+    manifest: (digest) => getManifest(remote, digest ? ref.withDigest(digest) : ref, s),
+    blobBytes: (digest, limit) => getBlobBytes(remote, ref, digest, { ...s, limit }),
+    blob: (d) => remoteBlobSource(remote, ref, d.digest, d.size, signal),
+    close: async () => undefined,
+  };
+}
 
 export function remoteBlobSource(remote: RemoteRegistry, repo: Repository, digest: string, size: number, signal?: AbortSignal): BlobSource {
   return {
@@ -13,6 +25,10 @@ export function remoteBlobSource(remote: RemoteRegistry, repo: Repository, diges
     size,
     origin: repo.name(),
     read: (start, end) => readRange(remote, repo, digest, start, end, signal),
+    open: async (start) => {
+      const res = await openBlob(remote, repo, digest, { ...(signal ? { signal } : {}), ...(start > 0 ? { offset: start } : {}) });
+      return { start: start > 0 && res.status === 206 ? start : 0, body: res.body };
+    },
   };
 }
 

@@ -7,17 +7,12 @@ import { parseRateLimit, type RateLimit } from '../../transport/rate-limit.js';
 import { readRegistryError } from '../../transport/registry-error.js';
 import { repositoryScope } from '../../transport/scope.js';
 import type { RemoteRegistry } from './remote-registry.js';
+import type { ManifestResult } from '../backend.js';
+
+export type { ManifestResult } from '../backend.js';
 
 /** distribution refuses manifests over 4 MiB; so do we, before reading more. */
 export const MANIFEST_LIMIT = 4 * 1024 * 1024;
-
-export interface ManifestResult {
-  /** The exact bytes the registry sent (their digest is the manifest's identity). */
-  bytes: Buffer;
-  mediaType: string;
-  digest: string;
-  size: number;
-}
 
 export interface ManifestHead {
   /** Undefined when the registry sent no Docker-Content-Digest. */

@@ -5,16 +5,9 @@
 // not match its digest can never complete an upload.
 import { DigestMismatchError, RegctlError } from '../../errors.js';
 import { createDigester, parseDigest, type Digester } from '../../oci/digest.js';
+import type { BlobSource } from '../backend.js';
 
-/** Where an upload reads its bytes from (a store file, in practice). */
-export interface BlobSource {
-  digest: string;
-  size: number;
-  /** Bytes from `start` (inclusive) to `end` (exclusive), as a fresh stream on every call. */
-  read(start: number, end: number): AsyncIterable<Uint8Array>;
-  /** Where the bytes come from, for error messages (default: the local store). */
-  origin?: string;
-}
+export type { BlobSource } from '../backend.js';
 
 /** The running digest of an upload; throws before the final byte goes out when it is wrong. */
 export class UploadDigest {
