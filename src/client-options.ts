@@ -7,6 +7,10 @@ import type { RemoteOptions } from './store/remote/remote-registry.js';
 import type { BlobSource } from './store/remote/upload.js';
 import type { Credential } from './transport/token.js';
 
+/**
+ * `insecureRegistries` and `mirrors` come first, then daemon.json's and registries.json's (found
+ * through `env`), as the CLI's flags do; `certsDirs` replaces the default certs.d directories.
+ */
 export interface RegistryClientOptions extends Omit<RemoteOptions, 'credentials'> {
   /** Directory holding config.json (docker's --config); default $DOCKER_CONFIG, else ~/.docker. */
   configDir?: string;

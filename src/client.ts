@@ -1,10 +1,10 @@
-// The library's front door: one object holding the transport settings, the credential resolver
-// and the local store, offering every operation with typed options and results. It only
-// delegates to the ops and stores (the CLI uses those same functions); nothing here prints or
-// exits, and every network operation takes an AbortSignal.
-import { CredentialResolver } from './config/credentials/select.js';
+// The library's front door: one object on a Session (session.ts, the CLI's composition root too),
+// offering every operation with typed options and results. It only delegates to the ops and
+// stores (the CLI uses those same functions); nothing here prints or exits, and every network
+// operation takes an AbortSignal.
+import type { CredentialResolver } from './config/credentials/select.js';
 import type { AuthConfig } from './config/credentials/types.js';
-import { isRegctlError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import {
   blobSource,
   reference,
@@ -27,7 +27,7 @@ import { tagImage as tagImageOp, type TagResult } from './ops/tag-image.js';
 import { removeImage as removeImageOp, type RemoveImageResult } from './ops/remove-image.js';
 import { parseReference, parseRepository, type Reference, type Repository } from './reference/parse.js';
 import { parseSearchTerm } from './reference/search-term.js';
-import { LayoutStore } from './store/layout/layout-store.js';
+import type { LayoutStore } from './store/layout/layout-store.js';
 import { getBlobBytes, openBlob } from './store/remote/blob.js';
 import { listCatalog, type CatalogOptions } from './store/remote/catalog.js';
 import { getManifest, headManifest, putManifest, type ManifestHead, type ManifestResult } from './store/remote/manifest.js';
@@ -35,31 +35,48 @@ import { RemoteRegistry, type RemoteOptions } from './store/remote/remote-regist
 import { listTags, type ListTagsOptions } from './store/remote/tags.js';
 import { blobExists, pushBlob, type PushBlobOptions, type PushBlobResult } from './store/remote/upload.js';
 import { startUpload } from './store/remote/upload-session.js';
-import { defaultStorePath } from './store/store-path.js';
 import { bearerToken, type BearerTokenOptions } from './ops/bearer-token.js';
 import { copyImage, type CopyOptions, type CopyResult } from './ops/copy.js';
 import { saveImages, type SaveOptions } from './ops/save.js';
 import { loadArchive, type LoadedImage } from './ops/load.js';
+import { Session, type RegistrySettings } from './session.js';
 import type { Readable, Writable } from 'node:stream';
 
 export type { BearerTokenOptions };
 export type { BlobInput, ClientLoginOptions, RefInput, RegistryClientOptions, RepoInput, SignalOptions } from './client-options.js';
 
-/** Every method returning a Promise reports failures (a bad reference too) by rejecting with a RegctlError. */
+/**
+ * Every method returning a Promise reports failures (a bad reference too) by rejecting with a RegctlError.
+ * The machine's setup comes from the same session as the CLI's (session.ts): config.json and its
+ * helpers, daemon.json and registries.json (insecure registries, mirrors), certs.d, the store.
+ */
 export class RegistryClient {
   readonly options: RegistryClientOptions;
-  readonly remote: RemoteRegistry;
-  readonly #remoteOptions: RemoteOptions;
-  #resolver: Promise<CredentialResolver> | undefined;
-  #store: Promise<LayoutStore> | undefined;
+  readonly #session: Session;
+  /** The caller's transport options that are not machine settings (http, userAgent, debug, onRetry, attempts). */
+  readonly #transport: Omit<RemoteOptions, 'credentials' | keyof RegistrySettings>;
+  #remote: RemoteRegistry | undefined;
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = options;
-    const { credentials, ...remoteOptions } = options;
-    const supplied = credentials === false ? undefined : (credentials ?? ((registry: string) => this.#storedCredentials(registry)));
-    const { configDir: _dir, storeDir: _store, onWarning: _warn, resolver: _resolver, ...transport } = remoteOptions;
-    this.#remoteOptions = { ...transport, ...(supplied ? { credentials: supplied } : {}) };
-    this.remote = new RemoteRegistry(this.#remoteOptions);
+    const { configDir, storeDir, onWarning, resolver, credentials, env, insecureRegistries, mirrors, certsDirs, ...transport } = options;
+    this.#transport = transport;
+    this.#session = new Session({ configDir, env, storeDir, insecureRegistries, mirrors, certsDirs, credentials, resolver, onWarning });
+  }
+
+  /**
+   * The registry side, built on first use (a client used only for local images never reads
+   * daemon.json). Throws ConfigError when daemon.json or registries.json exists but is unusable;
+   * the methods below reject with it.
+   */
+  get remote(): RemoteRegistry {
+    this.#remote ??= new RemoteRegistry(this.#remoteOptions());
+    return this.#remote;
+  }
+
+  #remoteOptions(): RemoteOptions {
+    const credentials = this.#session.credentialSource();
+    return { ...this.#transport, ...this.#session.registrySettings(), ...(credentials ? { credentials } : {}) };
   }
 
   /** docker's reference rules: `busybox` is docker.io/library/busybox:latest. Throws InvalidReferenceError. */
@@ -73,13 +90,7 @@ export class RegistryClient {
 
   /** config.json, its credential helpers and the keyring, exactly as docker chooses between them. */
   credentialResolver(): Promise<CredentialResolver> {
-    this.#resolver ??= CredentialResolver.create({
-      configDirFlag: this.options.configDir,
-      ...(this.options.env ? { env: this.options.env } : {}),
-      ...(this.options.onWarning ? { onWarning: this.options.onWarning } : {}),
-      ...this.options.resolver,
-    });
-    return this.#resolver;
+    return this.#session.credentialResolver();
   }
 
   /** Stored credentials for a registry (`docker.io`, `host:5000`), or undefined for anonymous. */
@@ -87,21 +98,10 @@ export class RegistryClient {
     return (await this.credentialResolver()).resolve(registry);
   }
 
-  /** Like docker, an unusable config.json does not stop anonymous access: a warning, then none. */
-  async #storedCredentials(registry: string): Promise<AuthConfig | undefined> {
-    try {
-      return await this.resolveCredentials(registry);
-    } catch (err) {
-      if (!isRegctlError(err) || err.code !== 'REGCTL_CONFIG') throw err;
-      this.options.onWarning?.(`Error loading config file: ${err.message}`);
-      return undefined;
-    }
-  }
-
   /** Verifies the credentials against the registry, then saves them where docker would. */
   async login(registry: string, opts: ClientLoginOptions): Promise<LoginResult> {
     // login checks with its own short-lived connection; a caller's injected HTTP client stays open.
-    const { credentials: _credentials, http: _http, ...remote } = this.#remoteOptions;
+    const { credentials: _credentials, http: _http, ...remote } = this.#remoteOptions();
     return loginOp({
       registry,
       resolver: await this.credentialResolver(),
@@ -119,7 +119,7 @@ export class RegistryClient {
 
   /** A bearer token for one repository (pull, or pull and push), for calling the registry API yourself. */
   async bearerToken(repository: RepoInput, opts: BearerTokenOptions = {}): Promise<string> {
-    return bearerToken(this.#remoteOptions, repo(repository), opts);
+    return bearerToken(this.#remoteOptions(), repo(repository), opts);
   }
 
   async getManifest(ref: RefInput, opts: SignalOptions & { accept?: readonly string[] } = {}): Promise<ManifestResult> {
@@ -177,8 +177,7 @@ export class RegistryClient {
 
   /** The local OCI layout store (created on first use). */
   store(): Promise<LayoutStore> {
-    this.#store ??= LayoutStore.open(this.options.storeDir ?? defaultStorePath(this.options.env ? { env: this.options.env } : {}));
-    return this.#store;
+    return this.#session.store();
   }
 
   /** Pulls into the store: only the blobs it lacks, verified while they stream. */
@@ -223,7 +222,7 @@ export class RegistryClient {
 
   /** Closes the HTTP connections; the client is unusable afterwards. */
   async close(): Promise<void> {
-    await this.remote.close();
+    await this.#remote?.close();
   }
 }
 

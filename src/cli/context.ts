@@ -1,5 +1,7 @@
 // Everything a command needs, built once from the global flags: output, debug logging,
-// cancellation, and (lazily, so local commands never load the HTTP stack) the registry client.
+// cancellation, and (lazily, so local commands never load the HTTP stack) the session of
+// src/session.ts with the registry client built on it.
+import type { Session } from '../session.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import type { RemoteOptions, RemoteRegistry } from '../store/remote/remote-registry.js';
 import type { Credential } from '../transport/token.js';
@@ -43,43 +45,47 @@ export class CliContext {
     if (this.globals.debug) this.err(`DEBUG: ${line}`);
   };
 
-  /** Credentials for a registry from config.json and its helpers (resolved lazily, once). */
-  private credentialResolver: ((registry: string) => Promise<Credential | undefined>) | undefined;
+  private sessionPromise: Promise<Session> | undefined;
 
-  async credentials(registry: string): Promise<Credential | undefined> {
-    if (!this.credentialResolver) {
-      const { createCliCredentialResolver } = await import('./credentials.js');
-      this.credentialResolver = createCliCredentialResolver(this);
-    }
-    return this.credentialResolver(registry);
+  /**
+   * The machine's registry setup (session.ts, shared with RegistryClient), from the global flags
+   * and this process's environment. Loaded on first use: `--version` and local commands that
+   * never ask for it load none of it.
+   */
+  session(): Promise<Session> {
+    this.sessionPromise ??= import('../session.js').then(
+      ({ Session }) =>
+        new Session({
+          configDir: this.globals.config,
+          env: this.io.env,
+          storeDir: this.globals.store,
+          insecureRegistries: this.globals.insecureRegistry,
+          mirrorFlags: this.globals.registryMirror,
+          extraCertsDirs: this.globals.certsDir,
+          resolver: { onHelperStderr: (text) => this.io.stderr.write(text) },
+          onWarning: (message) => this.warnOnce(message),
+        }),
+    );
+    return this.sessionPromise;
   }
 
-  private storePromise: Promise<LayoutStore> | undefined;
+  /** Credentials for a registry from config.json and its helpers; an unusable config is a warning, then anonymous. */
+  async credentials(registry: string): Promise<Credential | undefined> {
+    return (await this.session()).credentials(registry);
+  }
 
   /** The local OCI layout store (created on first use). */
-  store(opts: { create?: boolean } = {}): Promise<LayoutStore> {
-    this.storePromise ??= (async () => {
-      const [{ defaultStorePath }, { LayoutStore }] = await Promise.all([import('../store/store-path.js'), import('../store/layout/layout-store.js')]);
-      return LayoutStore.open(defaultStorePath({ flag: this.globals.store, env: this.io.env }), { create: opts.create ?? true });
-    })();
-    return this.storePromise;
+  async store(opts: { create?: boolean } = {}): Promise<LayoutStore> {
+    // The store module is fetched alongside the session's, in one round of module loading; the
+    // session's own import of it then finds it loaded.
+    const [session] = await Promise.all([this.session(), import('../store/layout/layout-store.js')]);
+    return session.store(opts);
   }
 
   /** Transport settings from the global flags and daemon.json, without stored credentials (login adds its own). */
   async remoteOptions(): Promise<Omit<RemoteOptions, 'credentials'>> {
-    // Lazily, like the rest of the transport (tls.js loads node:tls: 3 ms at start-up), and in
-    // one round of module loading.
-    const [{ loadDaemonSettings }, { loadRegistriesSettings, mergeMirrors }, { defaultCertsDirs }] = await Promise.all([
-      import('../config/daemon-json.js'),
-      import('../config/registries-json.js'),
-      import('../transport/tls.js'),
-    ]);
-    const [daemon, registries] = await Promise.all([loadDaemonSettings(this.io.env), loadRegistriesSettings(this.io.env)]);
     return {
-      env: this.io.env,
-      insecureRegistries: [...(this.globals.insecureRegistry ?? []), ...daemon.insecureRegistries, ...registries.insecureRegistries],
-      mirrors: mergeMirrors(this.globals.registryMirror ?? [], daemon.registryMirrors, registries.mirrors),
-      certsDirs: [...(this.globals.certsDir ?? []), ...defaultCertsDirs(this.io.env)],
+      ...(await this.session()).registrySettings(),
       debug: this.debug,
       onRetry: (registry, info) => {
         // A wait the user would notice (a server's Retry-After, a long backoff) is shown as docker's

@@ -1,6 +1,6 @@
 // docker's daemon.json, read for the client-side settings it carries: `insecure-registries`
 // (and `registry-mirrors`, used by pulls). regctl never writes it.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -27,12 +27,17 @@ function stringList(value: unknown, key: string, file: string): string[] {
   return value as string[];
 }
 
-export async function loadDaemonSettings(env: NodeJS.ProcessEnv = process.env): Promise<DaemonSettings> {
+/**
+ * Reads the files synchronously: they are a few hundred bytes, usually absent, and the library's
+ * `RegistryClient.remote` must be built on demand without a promise. Throws ConfigError when one
+ * exists but is unusable (dockerd refuses to start on it too).
+ */
+export function readDaemonSettings(env: NodeJS.ProcessEnv = process.env): DaemonSettings {
   const result: DaemonSettings = { insecureRegistries: [], registryMirrors: [], files: [] };
   for (const file of daemonJsonPaths(env)) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') continue;
@@ -52,4 +57,8 @@ export async function loadDaemonSettings(env: NodeJS.ProcessEnv = process.env): 
     result.files.push(file);
   }
   return result;
+}
+
+export async function loadDaemonSettings(env: NodeJS.ProcessEnv = process.env): Promise<DaemonSettings> {
+  return readDaemonSettings(env);
 }

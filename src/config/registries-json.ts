@@ -7,7 +7,7 @@
 //     "mirrors": { "quay.io": ["https://quay-mirror.example"], "docker.io": ["http://127.0.0.1:5001"] },
 //     "insecure-registries": ["127.0.0.1:5001"]
 //   }
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -53,17 +53,22 @@ export function parseRegistriesJson(text: string, file: string): RegistriesSetti
   return { mirrors, insecureRegistries: insecure, file };
 }
 
-export async function loadRegistriesSettings(env: NodeJS.ProcessEnv = process.env): Promise<RegistriesSettings> {
+/** Synchronous for the same reason as daemon-json.ts readDaemonSettings. */
+export function readRegistriesSettings(env: NodeJS.ProcessEnv = process.env): RegistriesSettings {
   const file = registriesJsonPath(env);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { mirrors: {}, insecureRegistries: [], file: undefined };
     throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`, { file, cause: err });
   }
   return parseRegistriesJson(text, file);
+}
+
+export async function loadRegistriesSettings(env: NodeJS.ProcessEnv = process.env): Promise<RegistriesSettings> {
+  return readRegistriesSettings(env);
 }
 
 /**

@@ -1,10 +1,10 @@
 // Per-registry TLS settings the way docker finds them: certs.d/<host[:port]>/ holds
 // `*.crt` extra CAs and `<name>.cert` + `<name>.key` client pairs.
 import { readdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { RegctlError } from '../errors.js';
+import { defaultCertsDirs } from './certs-dirs.js';
 
 export interface TlsOptions {
   /** Complete CA list (system roots + extras); undefined = Node's defaults. */
@@ -15,11 +15,7 @@ export interface TlsOptions {
   insecureSkipVerify?: boolean;
 }
 
-/** Where docker (root and rootless) and regctl look for per-host certificates, in order. */
-export function defaultCertsDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const xdgConfig = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return [join(xdgConfig, 'regctl', 'certs.d'), join(xdgConfig, 'docker', 'certs.d'), '/etc/docker/certs.d'];
-}
+export { defaultCertsDirs };
 
 /** Directory names docker accepts for a host: `[::1]:5000` is stored as `[::1]:5000` (and `::1:5000` on some setups). */
 function hostDirNames(registry: string): string[] {
