@@ -69,6 +69,21 @@ export function defineOps(ctx) {
     ops.push({ id: `copy-${img}`, kind: 'copy', image: img, bytes: images[img].blobBytes, tools, skipped: ctx.capabilities.copy ? undefined : 'regctl copy does not exist yet (issue 7)' });
   }
 
+  // The location seam's own path: an OCI layout directory straight to a registry, against regctl's
+  // push of the same image from its store (issue 15: within 1.05x) and skopeo's oci: -> docker://.
+  if (ctx.capabilities.copy && ctx.capabilities.push) {
+    const wipe = () => wipeRegistry(target);
+    const [main] = ctx.regctl;
+    ops.push({
+      id: 'oci-push-big', kind: 'push', image: 'big', bytes: images.big.blobBytes,
+      tools: [
+        { name: main.name, prep: wipe, ...node([main.bin, 'copy', '-q', `oci:${images.big.dir}:latest`, dstRef('big')]) },
+        { name: 'skopeo', prep: wipe, cmd: 'skopeo', args: ['copy', '--dest-tls-verify=false', `oci:${images.big.dir}:latest`, `docker://${dstRef('big')}`], env },
+        { name: 'push', prep: wipe, ...node([main.bin, '--store', ctx.pushStore, 'push', '-q', dstRef('big')]) },
+      ],
+    });
+  }
+
   const startup = [
     ...ctx.regctl.map(({ name, bin }) => ({ name, prep: async () => {}, ...node([bin, '--version']) })),
     { name: 'node -e 0', prep: async () => {}, ...node(['-e', '0']) },

@@ -39,6 +39,7 @@ function targetRows(results, checks, main) {
     ['push big / skopeo', ratioOf(results, 'push-big', main, 'skopeo'), 0.65],
     ['push many / skopeo', ratioOf(results, 'push-many', main, 'skopeo'), 0.45],
     ['copy big / skopeo', ratioOf(results, 'copy-big', main, 'skopeo'), 0.8],
+    ['copy oci:DIR -> registry (big) / push', ratioOf(results, 'oci-push-big', main, 'push'), 1.05],
     ['`regctl --version` / `node -e 0`', ratioOf(results, 'start', main, 'node -e 0'), 1.3],
     ['pull big / bare Node pull', ratioOf(results, 'pull-big', main, 'bare'), 1.1],
     ['push big / bare Node push (performance.md §4)', ratioOf(results, 'push-big', main, 'bare'), 1.15],
