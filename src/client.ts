@@ -36,7 +36,8 @@ import { listTags, type ListTagsOptions } from './store/remote/tags.js';
 import { blobExists, pushBlob, type PushBlobOptions, type PushBlobResult } from './store/remote/upload.js';
 import { startUpload } from './store/remote/upload-session.js';
 import { bearerToken, type BearerTokenOptions } from './ops/bearer-token.js';
-import { copyImage, type CopyOptions, type CopyResult } from './ops/copy.js';
+import { copy as copyOp, type CopyOptions, type CopyResult } from './ops/copy.js';
+import { parseLocation, type Location } from './reference/location.js';
 import { saveImages, type SaveOptions } from './ops/save.js';
 import { loadArchive, type LoadedImage } from './ops/load.js';
 import { Session, type RegistrySettings } from './session.js';
@@ -191,11 +192,14 @@ export class RegistryClient {
   }
 
   /**
-   * Registry to registry (or repository to repository) without the local store: exact manifest
-   * bytes, blobs skipped when present, mounted on the same registry, else streamed across.
+   * Any location to any other, with the CLI's strings (`regctl copy`): registries, `store:NAME`,
+   * `oci:DIR[:NAME]`, `oci-archive:` and `docker-archive:`. Exact manifest bytes, blobs skipped
+   * when present, mounted on the same registry, else streamed across and verified on arrival; a
+   * registry destination without a tag keeps the source's tag.
    */
-  async copy(source: RefInput, destination: RefInput, opts: CopyOptions = {}): Promise<CopyResult> {
-    return copyImage(this.remote, reference(source), reference(destination), opts);
+  async copy(source: LocationInput, destination: LocationInput, opts: CopyOptions = {}): Promise<CopyResult> {
+    const ctx = { remote: async () => this.remote, store: () => this.store(), ...(opts.signal ? { signal: opts.signal } : {}) };
+    return copyOp(ctx, location(source), location(destination), opts);
   }
 
   /** Writes local images as a `docker save` tar (OCI layout plus manifest.json) to `out`. */
@@ -224,6 +228,14 @@ export class RegistryClient {
   async close(): Promise<void> {
     await this.#remote?.close();
   }
+}
+
+/** A location string (`busybox`, `docker://REF`, `store:NAME`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`, `docker-archive:FILE[:REF]`), a parsed Location or a Reference. */
+export type LocationInput = string | Location | Reference;
+
+function location(input: LocationInput): Location {
+  if (typeof input === 'string') return parseLocation(input);
+  return 'transport' in input ? input : { transport: 'docker', ref: input };
 }
 
 /** Same as `new RegistryClient(options)`. */

@@ -42,7 +42,7 @@ export type { InspectedManifest, InspectManifestOptions } from './ops/inspect-ma
 
 // The client object: every operation with typed options and results (README "Use as a library").
 export { RegistryClient, createClient } from './client.js';
-export type { RegistryClientOptions, ClientLoginOptions, SignalOptions, BlobInput, RefInput, RepoInput, BearerTokenOptions } from './client.js';
+export type { RegistryClientOptions, ClientLoginOptions, SignalOptions, BlobInput, RefInput, RepoInput, LocationInput, BearerTokenOptions } from './client.js';
 
 // Operations, also usable without the client (they take a RemoteRegistry and/or a LayoutStore).
 export { pull, DEFAULT_PULL_CONCURRENCY } from './ops/pull.js';

@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { RegistryClient } from '../../src/client.js';
 import { run } from '../helpers/run-process.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -110,6 +111,22 @@ describe.skipIf(!available)('copy with oci: layouts', () => {
     const back = path.join(tmp, 'from-store');
     expect((await cli(['copy', 'store:example.com/app:1', `oci:${back}:again`])).code).toBe(0);
     expect((await readIndex(back)).manifests[0]!.digest).toBe(hello.digest);
+  });
+
+  it('the library copies with the same location strings as the CLI', async () => {
+    const hello = seeded['demo/hello:v1']!;
+    const dir = path.join(tmp, 'library');
+    const client = new RegistryClient({ configDir: tmp, storeDir: path.join(tmp, 'store'), insecureRegistries: [open.host] });
+    try {
+      const out = await client.copy(`${open.host}/demo/hello:v1`, `oci:${dir}:lib`);
+      expect(out).toMatchObject({ ref: `oci:${dir}:lib`, tag: 'lib', digest: hello.digest });
+      const back = await client.copy(`oci:${dir}:lib`, `docker://${open.host}/from-library/hello`);
+      // No destination tag: the source's name is not a tag, so docker's default.
+      expect(back).toMatchObject({ ref: `${open.host}/from-library/hello:latest`, digest: hello.digest });
+      await expect(client.copy(`oci:${dir}:other`, `${open.host}/x/y:1`)).rejects.toMatchObject({ code: 'REGCTL_NOT_FOUND' });
+    } finally {
+      await client.close();
+    }
   });
 
   it('bad input: one error line, its exit code, nothing written', async () => {

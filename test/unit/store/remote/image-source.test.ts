@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRepository } from '../../../../src/reference/parse.js';
 import { RemoteRegistry } from '../../../../src/store/remote/remote-registry.js';
-import { remoteBlobSource } from '../../../../src/store/remote/remote-blob-source.js';
+import { remoteBlobSource } from '../../../../src/store/remote/image-source.js';
 import { pushBlob } from '../../../../src/store/remote/upload.js';
 import { startUploadRegistry } from '../../../helpers/upload-registry.js';
 
