@@ -108,7 +108,7 @@ describe('one credential error policy for the CLI and RegistryClient', () => {
     ['config.json is not JSON', { config: '{"auths": {' }, {}, 'Error loading config file: cannot parse'],
     ['an "auth" value that does not decode', { config: '{"auths": {"HOST": {"auth": "bm8tY29sb24="}}}' }, {}, 'Error loading config file: cannot parse'],
     ['DOCKER_AUTH_CONFIG is invalid', {}, { DOCKER_AUTH_CONFIG: '{"auths": {' }, 'Error loading config file: invalid DOCKER_AUTH_CONFIG'],
-  ])('%s: one warning, then anonymous access, in both', async (_what, files, extraEnv, warning) => {
+  ])('%s: one warning, then anonymous access, in both', async (_what, files: { config?: string }, extraEnv, warning) => {
     const server = await basicEdge();
     const { env } = await machine({ ...files, ...(files.config ? { config: files.config.replace('HOST', server.host) } : {}) });
     Object.assign(env, extraEnv);
