@@ -56,7 +56,7 @@ function describeTarget(to: Location): { ref: string; repository: string; tag: s
 /** Copies the image at `from` to `to`; both ends are closed whatever happens. */
 export async function copy(ctx: LocationContext, from: Location, to: Location, opts: CopyOptions = {}): Promise<CopyResult> {
   const target = destinationFor(from, to);
-  const source = await openSource(from, ctx);
+  const source = await openSource(from, ctx, { intoStore: target.transport === 'store' });
   try {
     const destination = await openDestination(target, ctx, { mountFrom: mountCandidates(from, target) });
     try {

@@ -27,7 +27,12 @@ export interface LocationContext {
   tmpDir?: string;
 }
 
-export async function openSource(location: Location, ctx: LocationContext): Promise<ImageSource> {
+export interface SourceOptions {
+  /** The transfer goes into the regctl store: an archive is unpacked straight into it (no blob written twice). */
+  intoStore?: boolean;
+}
+
+export async function openSource(location: Location, ctx: LocationContext, opts: SourceOptions = {}): Promise<ImageSource> {
   switch (location.transport) {
     case 'docker':
       return remoteSource(await ctx.remote(), location.ref, ctx.signal);
@@ -46,6 +51,7 @@ export async function openSource(location: Location, ctx: LocationContext): Prom
       return openArchiveSource(location.transport, await existingPath(location.path, 'file'), location.ref, {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         ...(ctx.tmpDir ? { tmpDir: ctx.tmpDir } : {}),
+        ...(opts.intoStore ? { unpackInto: await ctx.store() } : {}),
       });
   }
 }
