@@ -8,7 +8,7 @@ import { parseImageConfig, parseManifest, type Descriptor, type ImageConfig } fr
 import { hostPlatform, selectManifest } from '../oci/platform.js';
 import { parseReference, type Reference } from '../reference/parse.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
-import { RESOLVED_DIGEST_ANNOTATION } from './pull.js';
+import { RESOLVED_DIGEST_ANNOTATION } from '../store/layout/image-names.js';
 
 const MANIFEST_READ_LIMIT = 4 * 1024 * 1024;
 

@@ -8,14 +8,16 @@ import { hostPlatform } from '../oci/platform.js';
 import type { Reference } from '../reference/parse.js';
 import type { ImageDestination } from '../store/backend.js';
 import { layoutDestination } from '../store/layout/image-destination.js';
+import { RESOLVED_DIGEST_ANNOTATION } from '../store/layout/image-names.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import { remoteSource } from '../store/remote/image-source.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { pullEventsOf, type ProgressListener, type PullEvent } from './progress.js';
 import { planTransfer, transfer, type TransferPlan } from './transfer.js';
 
-/** The digest the reference resolved to (an index for multi-platform images), kept for RepoDigests. */
-export const RESOLVED_DIGEST_ANNOTATION = 'dev.regctl.resolved-digest';
+
+/** Kept for RepoDigests; defined with the store's other name annotations. */
+export { RESOLVED_DIGEST_ANNOTATION };
 
 export const DEFAULT_PULL_CONCURRENCY = 8;
 

@@ -12,7 +12,7 @@ import { parseReference, type Reference } from '../reference/parse.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import { entryRefs } from './image-summary.js';
 import { findLocalImages, listLocalImages, resolveLocalImage, type LocalImage } from './local-image.js';
-import { RESOLVED_DIGEST_ANNOTATION } from './pull.js';
+import { RESOLVED_DIGEST_ANNOTATION } from '../store/layout/image-names.js';
 
 export interface RemoveImageResult {
   /** Names removed, docker's familiar form (`busybox:latest`, `busybox@sha256:...`), in output order. */

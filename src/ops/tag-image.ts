@@ -5,7 +5,7 @@ import type { Annotations, Descriptor } from '../oci/manifest.js';
 import { parseReference } from '../reference/parse.js';
 import { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, type LayoutStore } from '../store/layout/layout-store.js';
 import { resolveLocalImage } from './local-image.js';
-import { RESOLVED_DIGEST_ANNOTATION } from './pull.js';
+import { RESOLVED_DIGEST_ANNOTATION } from '../store/layout/image-names.js';
 
 /** When the name was last given to an image (docker inspect's Metadata.LastTagTime). */
 export const LAST_TAG_TIME_ANNOTATION = 'dev.regctl.last-tag-time';

@@ -13,6 +13,8 @@ import { parseReference } from '../../reference/parse.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 export const CONTAINERD_NAME_ANNOTATION = 'io.containerd.image.name';
+/** regctl's own: the digest a pulled reference resolved to (an index for multi-platform images), for RepoDigests. */
+export const RESOLVED_DIGEST_ANNOTATION = 'dev.regctl.resolved-digest';
 
 /** True for a name already in docker's full form: `docker.io/library/busybox:latest`, `host:5000/x@sha256:…`. */
 export function isCanonicalImageName(name: string): boolean {
