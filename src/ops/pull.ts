@@ -15,7 +15,6 @@ import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { pullEventsOf, type ProgressListener, type PullEvent } from './progress.js';
 import { planTransfer, transfer, type TransferPlan } from './transfer.js';
 
-
 /** Kept for RepoDigests; defined with the store's other name annotations. */
 export { RESOLVED_DIGEST_ANNOTATION };
 
