@@ -15,7 +15,7 @@
 // manifest brings in is pinned by this process until a manifest link reaches it.
 // Every write is atomic: temp file in the same directory, fsync, rename.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseDigest } from '../oci/digest.js';
 import { LayoutStore } from '../store/layout/layout-store.js';
@@ -66,9 +66,9 @@ export class RegistryStorage {
     return this.store.blobSize(digest);
   }
 
-  /** Bytes `start` to `end` (exclusive, end > start) of a blob, at the store's path for it. */
+  /** Bytes `start` to `end` (exclusive) of a blob. */
   readBlobRange(digest: string, start: number, end: number): AsyncIterable<Uint8Array> {
-    return createReadStream(this.store.blobPath(digest), { start, end: end - 1, highWaterMark: 1024 * 1024 });
+    return this.store.readBlobRange(digest, start, end);
   }
 
   readManifestBytes(digest: string): Promise<Buffer> {
