@@ -32,6 +32,7 @@ import { getBlobBytes, openBlob } from './store/remote/blob.js';
 import { listCatalog, type CatalogOptions } from './store/remote/catalog.js';
 import { getManifest, headManifest, putManifest, type ManifestHead, type ManifestResult } from './store/remote/manifest.js';
 import { RemoteRegistry, type RemoteOptions } from './store/remote/remote-registry.js';
+import { deleteManifest as deleteManifestOp, deleteTag as deleteTagOp, type TagDeleteResult } from './store/remote/delete.js';
 import { listTags, type ListTagsOptions } from './store/remote/tags.js';
 import { blobExists, pushBlob, type PushBlobOptions, type PushBlobResult } from './store/remote/upload.js';
 import { startUpload } from './store/remote/upload-session.js';
@@ -160,6 +161,16 @@ export class RegistryClient {
   async mountBlob(repository: RepoInput, digest: string, from: string, opts: SignalOptions = {}): Promise<boolean> {
     const started = await startUpload({ remote: this.remote, repo: repo(repository), ...signalOf(opts) }, { digest, from });
     return started?.kind === 'mounted';
+  }
+
+  /** Deletes the manifest `ref` names (resolving a tag by HEAD); every tag on it goes. Returns the digest. */
+  async deleteManifest(ref: RefInput, opts: SignalOptions = {}): Promise<string> {
+    return deleteManifestOp(this.remote, reference(ref), opts);
+  }
+
+  /** Removes one tag; other tags on its digest stay (DELETE by tag, else a throw-away manifest). */
+  async deleteTag(ref: RefInput, opts: SignalOptions = {}): Promise<TagDeleteResult> {
+    return deleteTagOp(this.remote, reference(ref), opts);
   }
 
   async listTags(repository: RepoInput, opts: ListTagsOptions = {}): Promise<string[]> {

@@ -89,6 +89,10 @@ export type { BlobRequestOptions } from './store/remote/blob.js';
 export { pushBlob, blobExists } from './store/remote/upload.js';
 export type { BlobSource, PushBlobOptions, PushBlobResult, UploadRetry } from './store/remote/upload.js';
 export { listCatalog } from './store/remote/catalog.js';
+export { deleteManifest, deleteTag, DELETE_DISABLED_HINT } from './store/remote/delete.js';
+export type { TagDeleteResult } from './store/remote/delete.js';
+export { deleteImage } from './ops/delete.js';
+export type { DeleteOptions, DeleteResult } from './ops/delete.js';
 export type { CatalogOptions } from './store/remote/catalog.js';
 
 // Local store (OCI image layout).

@@ -31,7 +31,7 @@ const EXIT_BY_CODE: Record<RegctlErrorCode, number> = {
 
 /** What the command was doing, so the message can say it the way docker does. */
 export interface ErrorContext {
-  action?: 'manifest-inspect' | 'tags' | 'pull' | 'push' | 'login' | 'search' | 'catalog' | 'digest' | 'ratelimit' | 'other';
+  action?: 'manifest-inspect' | 'tags' | 'pull' | 'push' | 'delete' | 'login' | 'search' | 'catalog' | 'digest' | 'ratelimit' | 'other';
   /** The reference as the user would recognise it (full form for manifest inspect, familiar for pull). */
   ref?: string;
   /** The repository's familiar name, for "pull access denied for NAME". */
@@ -160,7 +160,7 @@ function describeRegistry(e: ErrorShape, ctx: ErrorContext): { message: string; 
     if (described) return described;
   }
   if (e.code === 'REGCTL_NOT_FOUND' && ctx.ref) {
-    if (action === 'manifest-inspect' || action === 'digest' || action === 'ratelimit') return { message: `no such manifest: ${ctx.ref}` };
+    if (action === 'manifest-inspect' || action === 'digest' || action === 'ratelimit' || action === 'delete') return { message: `no such manifest: ${ctx.ref}` };
     if (action === 'pull') {
       const unknownName = e.errors?.some((x) => x.code === 'NAME_UNKNOWN');
       if (unknownName && ctx.repository) return { message: `repository ${ctx.repository} not found: ${e.message}` };
@@ -169,6 +169,12 @@ function describeRegistry(e: ErrorShape, ctx: ErrorContext): { message: string; 
     if (action === 'tags' && ctx.repository) return { message: `repository ${ctx.repository} not found: ${e.message}` };
   }
   if ((e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED') && action === 'push') return describePushDenied(e, ctx);
+  if ((e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED') && action === 'delete' && ctx.repository) {
+    return {
+      message: `delete access denied for ${ctx.repository}: ${e.message}`,
+      hint: `log in (regctl login ${ctx.registry ?? ''}) as an account allowed to delete there; token servers grant it as the "delete" action`.replace(' )', ')'),
+    };
+  }
   const readsRepository = action === 'pull' || action === 'manifest-inspect' || action === 'tags' || action === 'digest' || action === 'ratelimit';
   if ((e.code === 'REGCTL_UNAUTHORIZED' || e.code === 'REGCTL_DENIED') && ctx.repository && readsRepository) {
     return {

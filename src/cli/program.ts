@@ -23,6 +23,7 @@ import { registerTag } from './commands/tag.js';
 import { registerTags } from './commands/tags.js';
 import { registerSearch } from './commands/search.js';
 import { registerCatalog } from './commands/catalog.js';
+import { registerDelete } from './commands/delete.js';
 import { registerDigest } from './commands/digest.js';
 import { registerRatelimit } from './commands/ratelimit.js';
 import { registerRegistry } from './commands/registry.js';
@@ -56,6 +57,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { names: ['inspect'], register: registerInspect },
   { names: ['search'], register: registerSearch },
   { names: ['catalog'], register: registerCatalog },
+  { names: ['delete'], register: registerDelete },
   { names: ['digest'], register: registerDigest },
   { names: ['ratelimit'], register: registerRatelimit },
   { names: ['registry'], register: registerRegistry },

@@ -13,7 +13,7 @@ export function registryConfigYaml(options: StartRegistryOptions & { htpasswdPat
     '  filesystem:',
     `    rootdirectory: ${q(options.storageDir)}`,
     '  delete:',
-    '    enabled: true',
+    `    enabled: ${options.deletes === false ? 'false' : 'true'}`,
     '  maintenance:',
     '    uploadpurging:',
     '      enabled: false',

@@ -31,6 +31,8 @@ export interface StartRegistryOptions {
   port?: number;
   /** Use (and keep on stop()) this storage dir instead of a fresh one: a restart keeps the data. */
   storageDir?: string;
+  /** storage.delete.enabled (default true); false answers DELETE with 405 UNSUPPORTED. */
+  deletes?: boolean;
 }
 
 export interface RunningRegistry {
