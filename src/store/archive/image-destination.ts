@@ -4,7 +4,10 @@
 // through archive-target.ts, so FILE appears whole or not at all; close() removes the layout and
 // any half-written temp tar. As skopeo's, the docker-archive destination refuses an existing
 // non-empty FILE (it cannot add to an archive), while an oci-archive FILE is replaced whole.
+// An oci-archive gets Docker manifests as OCI ones (oci-conversion.ts), as skopeo writes it:
+// skopeo finds no image of Docker media types in an OCI layout.
 import { RegctlError, UsageError } from '../../errors.js';
+import { toOciManifests } from '../../oci/oci-conversion.js';
 import { parseDockerArchiveName } from '../../reference/location.js';
 import type { ImageDestination, ManifestResult } from '../backend.js';
 import { layoutDestination } from '../layout/image-destination.js';
@@ -40,7 +43,7 @@ export async function openArchiveDestination(transport: ArchiveTransport, file: 
     name,
     putBlob: (d, source, o) => layout.putBlob(d, source, o),
     async putManifests(manifests, o) {
-      top = await layout.putManifests(manifests, o);
+      top = await layout.putManifests(transport === 'oci-archive' ? toOciManifests(manifests) : manifests, o);
       return top;
     },
     async commit() {
