@@ -21,7 +21,7 @@ export interface TarFile {
 export async function makeTar(files: readonly TarFile[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
+  p.on('data', (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve) => p.on('end', () => resolve()));
   for (const f of files) {
     await new Promise<void>((resolve, reject) => p.entry({ name: f.name }, Buffer.from(f.content), (err) => (err ? reject(err) : resolve())));
