@@ -8,6 +8,17 @@ import { EXIT } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
 
+type ErrorMessages = typeof import('./error-messages.js');
+
+function loadErrorMessages(): Promise<ErrorMessages | undefined> {
+  return import('./error-messages.js').catch(() => undefined);
+}
+
+/** The error's own message and the generic failure code, when the wording could not be loaded at all. */
+function describeUnworded(err: unknown): { message: string; hint?: string; exitCode: number } {
+  return { message: err instanceof Error ? err.message : String(err), exitCode: EXIT.failure };
+}
+
 export interface MainOptions {
   io?: CliIO;
   /** Cancels the run (the binary wires SIGINT to it). */
@@ -23,7 +34,12 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   if (ownSignals) process.once('SIGINT', onSigint);
 
   let ctx: CliContext | undefined;
+  let messages: Promise<ErrorMessages | undefined> | undefined;
   const makeContext = (globals: GlobalOptions): CliContext => {
+    // A command is about to run: fetch the error wording now, while files can still be opened.
+    // Loaded at the moment of failure, it fails with the failure itself when that is EMFILE
+    // (too many open files) or a dist/ replaced under a running process.
+    messages ??= loadErrorMessages();
     ctx ??= new CliContext(io, globals, controller.signal);
     return ctx;
   };
@@ -42,10 +58,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       io.stderr.write('Interrupted\n');
       return EXIT.interrupted;
     }
-    // Loaded on failure only: the wording of every error (with rate-limit texts, ~8 KB of the
-    // bundle) is no part of a run that succeeds, such as --version and help.
-    const { describeError } = await import('./error-messages.js');
-    const described = describeError(err, errorContextOf(err));
+    // Not loaded for --version and help: the wording of every error (with rate-limit texts,
+    // ~8 KB of the bundle) is no part of a run that succeeds without running a command.
+    const loaded = await (messages ?? loadErrorMessages());
+    const described = loaded ? loaded.describeError(err, errorContextOf(err)) : describeUnworded(err);
     io.stderr.write(`Error: ${described.message}\n`);
     if (described.hint) io.stderr.write(`hint: ${described.hint}\n`);
     if (ctx?.globals.debug && err instanceof Error) {

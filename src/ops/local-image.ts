@@ -9,6 +9,7 @@ import { hostPlatform, selectManifest } from '../oci/platform.js';
 import { parseReference, type Reference } from '../reference/parse.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import { RESOLVED_DIGEST_ANNOTATION } from '../store/layout/image-names.js';
+import { FILE_CONCURRENCY, mapLimit } from '../util/concurrency.js';
 
 const MANIFEST_READ_LIMIT = 4 * 1024 * 1024;
 
@@ -131,10 +132,10 @@ async function describeOrDegrade(store: LayoutStore, stored: LocalEntry): Promis
   }
 }
 
-/** Named entries, then untagged ones (each unnamed index.json entry). */
+/** Named entries, then untagged ones (each unnamed index.json entry); a few files open at a time. */
 export async function listLocalImages(store: LayoutStore): Promise<LocalImage[]> {
   const entries: LocalEntry[] = [...(await store.listImages()), ...(await store.listUnnamedImages()).map((descriptor) => ({ name: undefined, descriptor }))];
-  return Promise.all(entries.map((s) => describeOrDegrade(store, s)));
+  return mapLimit(entries, FILE_CONCURRENCY, (s) => describeOrDegrade(store, s));
 }
 
 const ID_PREFIX = /^(sha256:)?[0-9a-f]{1,64}$/;

@@ -18,3 +18,10 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   if (failed) throw failed.err;
   return results;
 }
+
+/**
+ * How many files a walk over store entries opens at once. A store can hold thousands of names
+ * (one `pull -a` of a big repository), and one open per entry at once hits the usual
+ * `ulimit -n 1024` (EMFILE); 16 keeps the disk busy and leaves room for everything else.
+ */
+export const FILE_CONCURRENCY = 16;

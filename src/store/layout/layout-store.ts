@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { RegctlError } from '../../errors.js';
 import { isDigest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/manifest.js';
+import { FILE_CONCURRENCY, mapLimit } from '../../util/concurrency.js';
 import { readBlobBytes, openBlobStream, writeBlobBytes } from './blob-io.js';
 import { importBlobFile } from './blob-import.js';
 import { registryRoots } from './registry-roots.js';
@@ -127,7 +128,7 @@ export class LayoutStore {
   async hasBlobs(digests: readonly string[]): Promise<(number | undefined)[]> {
     const files = digests.map((d) => this.paths.blob(d));
     if (this.writable) await this.pins.add(digests);
-    return Promise.all(files.map((file) => fileSize(file)));
+    return mapLimit(files, FILE_CONCURRENCY, (file) => fileSize(file));
   }
 
   /** Pins digests a pull is about to reference (hasBlob/writeBlob pin their own digest). */
