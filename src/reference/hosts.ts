@@ -30,7 +30,9 @@ export function apiHost(registry: string): string {
 /**
  * The host[:port] part of a registry name or key, like docker's ConvertToHostname
  * (cli/config/credentials/file_store.go): scheme, user info and path are dropped; case and port
- * are kept.
+ * are kept. A URL's host is re-joined the way Go's net.JoinHostPort does it, so an IPv6 address
+ * with a port gets its brackets (`https://::1:6555/v2/` -> `[::1]:6555`) and one without a port
+ * loses them (`https://[::1]/` -> `::1`), exactly as in docker's own test table.
  */
 export function convertToHostname(key: string): string {
   const trimmed = key.trim();
@@ -39,11 +41,28 @@ export function convertToHostname(key: string): string {
     const rest = trimmed.slice(schemeEnd + 3);
     let authority = rest.split(/[/?#]/, 1)[0] ?? '';
     authority = authority.slice(authority.lastIndexOf('@') + 1);
-    const bracketed = /^\[([^\]]*)\]$/.exec(authority); // '[::1]' without a port is just '::1', as in Go
-    if (bracketed?.[1]) return bracketed[1];
-    if (authority !== '') return authority;
+    const { hostname, port } = splitHostPort(authority);
+    if (hostname !== '') return port === '' ? hostname : joinHostPort(hostname, port);
   }
   return trimmed.split('/', 1)[0] ?? '';
+}
+
+/** Go's url.URL Hostname()/Port(): the port is what follows the last colon, if only digits follow it. */
+function splitHostPort(authority: string): { hostname: string; port: string } {
+  let hostname = authority;
+  let port = '';
+  const colon = authority.lastIndexOf(':');
+  if (colon !== -1 && /^:\d*$/.test(authority.slice(colon))) {
+    hostname = authority.slice(0, colon);
+    port = authority.slice(colon + 1);
+  }
+  if (hostname.startsWith('[') && hostname.endsWith(']')) hostname = hostname.slice(1, -1);
+  return { hostname, port };
+}
+
+/** Go's net.JoinHostPort: an IPv6 address is bracketed when a port follows. */
+function joinHostPort(hostname: string, port: string): string {
+  return hostname.includes(':') ? `[${hostname}]:${port}` : `${hostname}:${port}`;
 }
 
 /**

@@ -45,6 +45,39 @@ describe('convertToHostname (docker ConvertToHostname)', () => {
   ])('%s -> %s', (input, expected) => {
     expect(convertToHostname(input)).toBe(expected);
   });
+
+  // docker/cli cli/config/credentials/file_store_test.go TestConvertToHostname, row for row
+  // (including the rows its FIXMEs would like to change: we match what docker does today).
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::1', '::1'],
+    ['[::1]', '[::1]'],
+    ['example.com', 'example.com'],
+    ['http://example.com', 'example.com'],
+    ['https://example.com', 'example.com'],
+    ['https://example.com/', 'example.com'],
+    ['https://example.com/v2/', 'example.com'],
+    ['unix:///var/run/docker.sock', 'unix:'],
+    ['ftp://example.com', 'example.com'],
+    ['127.0.0.1:6556', '127.0.0.1:6556'],
+    ['::1:6556', '::1:6556'],
+    ['[::1]:6556', '[::1]:6556'],
+    ['example.com:6555', 'example.com:6555'],
+    ['https://127.0.0.1:6555/v2/', '127.0.0.1:6555'],
+    ['https://::1:6555/v2/', '[::1]:6555'],
+    ['https://[::1]:6555/v2/', '[::1]:6555'],
+    ['http://example.com:6555', 'example.com:6555'],
+    ['https://example.com:6555', 'example.com:6555'],
+    ['https://example.com:6555/v2/', 'example.com:6555'],
+  ])('docker test vector %s -> %s', (input, expected) => {
+    expect(convertToHostname(input)).toBe(expected);
+  });
+
+  it('gives a URL-shaped IPv6 key the same credential key as the registry name', () => {
+    expect(credentialKey('https://::1:6555/v2/')).toBe(credentialKey('[::1]:6555'));
+    expect(sameRegistry('https://::1:6555/v2/', '[::1]:6555')).toBe(true);
+    expect(credentialKey('https://[2001:db8::1]/')).toBe('2001:db8::1');
+  });
 });
 
 describe('keyVariants', () => {
