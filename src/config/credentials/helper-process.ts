@@ -8,7 +8,12 @@ export const HELPER_PREFIX = 'docker-credential-';
 /** Identity (refresh) tokens are stored with this user name. */
 export const TOKEN_USERNAME = '<token>';
 const NOT_FOUND_MESSAGE = 'credentials not found in native keychain';
-const BARE_MESSAGES = ['no credentials server URL', 'no credentials username'];
+/**
+ * The helper's own "invalid request" answers. docker-credential-helpers' client (client.go, since
+ * 0.7) puts them in place of the exit status but still wraps them:
+ * "error storing credentials - err: no credentials username, out: `no credentials username`".
+ */
+const INVALID_REQUEST_MESSAGES = ['no credentials server URL', 'no credentials username'];
 const MAX_STDOUT = 1 << 20;
 const MAX_STDERR = 64 << 10;
 
@@ -110,8 +115,8 @@ export class CredentialHelperClient {
 
   private failure(action: HelperAction, result: RunResult, secrets: string[]): CredentialHelperError {
     const out = scrub(result.out.trim(), secrets);
-    const message = BARE_MESSAGES.includes(out) ? out : `error ${VERBS[action]} credentials - err: ${result.exit}, out: \`${out}\``;
-    return new CredentialHelperError(this.program, action, message);
+    const err = INVALID_REQUEST_MESSAGES.includes(out) ? out : result.exit;
+    return new CredentialHelperError(this.program, action, `error ${VERBS[action]} credentials - err: ${err}, out: \`${out}\``);
   }
 
   private run(action: HelperAction, input: string, secrets: string[]): Promise<RunResult> {

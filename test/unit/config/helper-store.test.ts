@@ -201,10 +201,15 @@ describe('HelperStore with the fake docker-credential-test', () => {
     expect(err.message).toBe('error storing credentials - err: exit status 1, out: `{"ServerURL":"quay.io","Username":"u","Secret":"<redacted>"}`');
   });
 
-  it('passes the bare messages for missing URL or user through, as docker does', async () => {
+  it("wraps the helper's missing-URL / missing-user answers as docker's client does (the answer in place of the exit status)", async () => {
     const { dir } = await setup();
     const client = new CredentialHelperClient('test', { env: fakeHelperEnv(dir) });
-    await expect(client.store('', 'u', 'p')).rejects.toMatchObject({ message: 'no credentials server URL' });
-    await expect(client.store('a.io', '', 'p')).rejects.toMatchObject({ message: 'no credentials username' });
+    await expect(client.store('', 'u', 'p')).rejects.toMatchObject({
+      code: 'REGCTL_CRED_HELPER',
+      message: 'error storing credentials - err: no credentials server URL, out: `no credentials server URL`',
+    });
+    await expect(client.store('a.io', '', 'p')).rejects.toMatchObject({
+      message: 'error storing credentials - err: no credentials username, out: `no credentials username`',
+    });
   });
 });

@@ -112,6 +112,17 @@ describe.skipIf(missing.length > 0)('docker-credential-pass (real helper)', () =
     expect(await fresh.resolve('switch.example')).toMatchObject({ username: 'second', password: 'two' });
   });
 
+  it("reports the helper's refusals in docker's wrapper, for store, get and erase", async () => {
+    const client = new CredentialHelperClient('pass', { env });
+    const wrapped = (verb: string, answer: string) => `error ${verb} credentials - err: ${answer}, out: \`${answer}\``;
+    await expect(client.store('a.example', '', SECRET)).rejects.toMatchObject({
+      code: 'REGCTL_CRED_HELPER',
+      message: wrapped('storing', 'no credentials username'),
+    });
+    await expect(client.get('')).rejects.toMatchObject({ message: wrapped('getting', 'no credentials server URL') });
+    await expect(client.erase('')).rejects.toMatchObject({ message: wrapped('erasing', 'no credentials server URL') });
+  });
+
   it('fails login on an uninitialised password store without writing config.json', async () => {
     const dir = await makeTempDir();
     await writeJson(path.join(dir, 'config.json'), { credsStore: 'pass' });
