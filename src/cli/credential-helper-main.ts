@@ -1,6 +1,8 @@
 // docker-credential-regctl: the docker-credential-helpers protocol (store, get, erase, list,
 // version) over the OS keyring, so that `"credsStore": "regctl"` works for docker too. Requests
 // on stdin, answers on stdout; failures are a message on stdout and exit 1, as docker expects.
+// The command line is handled as credentials.Serve / HandleCommand do in docker-credential-helpers
+// (0.8+), so scripts that probe helpers get the same answers from every one of them.
 import type { Readable } from 'node:stream';
 import { KEYRING_SERVICE, KeyringClient } from '../config/credentials/keyring-client.js';
 import type { OutputStream } from './io.js';
@@ -17,11 +19,16 @@ type Keyring = Pick<KeyringClient, 'get' | 'store' | 'erase' | 'list'>;
 const NOT_FOUND = 'credentials not found in native keychain';
 const NO_SERVER = 'no credentials server URL';
 const USAGE = `Usage: ${KEYRING_SERVICE} <store|get|erase|list|version>`;
+const VERSION_LINE = `${KEYRING_SERVICE} (${PACKAGE_NAME}) ${VERSION}`;
 
 class ProtocolError extends Error {}
 
 export async function credentialHelperMain(argv: string[], io: HelperMainIO = processIO(), keyring: Keyring = new KeyringClient()): Promise<number> {
+  // Serve: exactly one argument, else the usage and exit 1; the two flags answer before any action.
+  if (argv.length !== 1) return fail(io, USAGE);
   const action = argv[0] ?? '';
+  if (action === '--version' || action === '-v') return done(io, VERSION_LINE);
+  if (action === '--help' || action === '-h') return done(io, USAGE);
   try {
     const output = await run(action, io, keyring);
     if (output !== undefined) io.stdout.write(`${output}\n`);
@@ -55,10 +62,20 @@ async function run(action: string, io: HelperMainIO, keyring: Keyring): Promise<
     case 'list':
       return JSON.stringify(await keyring.list());
     case 'version':
-      return `${KEYRING_SERVICE} (${PACKAGE_NAME}) ${VERSION}`;
+      return VERSION_LINE;
     default:
-      throw new ProtocolError(USAGE);
+      throw new ProtocolError(`${KEYRING_SERVICE}: unknown action: ${action}`);
   }
+}
+
+function done(io: HelperMainIO, line: string): number {
+  io.stdout.write(`${line}\n`);
+  return 0;
+}
+
+function fail(io: HelperMainIO, line: string): number {
+  io.stdout.write(`${line}\n`);
+  return 1;
 }
 
 function parseStoreRequest(text: string): { serverURL: string; username: string; secret: string } {

@@ -22,6 +22,10 @@ function memoryKeyring() {
   };
 }
 
+const fail = async (): Promise<never> => {
+  throw new Error('the keyring must not be used');
+};
+
 async function call(action: string | undefined, input: string, keyring = memoryKeyring()) {
   let stdout = '';
   let stderr = '';
@@ -52,10 +56,28 @@ describe('docker-credential-regctl protocol', () => {
     ['store', '{"ServerURL":"quay.io","Username":"","Secret":"s"}', 'no credentials username'],
     ['get', '  \n', 'no credentials server URL'],
     ['erase', '', 'no credentials server URL'],
-    ['frobnicate', '', 'Usage: docker-credential-regctl <store|get|erase|list|version>'],
+    ['frobnicate', '', 'docker-credential-regctl: unknown action: frobnicate'],
+    ['foo', '', 'docker-credential-regctl: unknown action: foo'],
     [undefined, '', 'Usage: docker-credential-regctl <store|get|erase|list|version>'],
   ])('%s %j -> %s (stdout, exit 1)', async (action, input, message) => {
     expect(await call(action, input)).toMatchObject({ code: 1, stdout: `${message}\n` });
+  });
+
+  // docker-credential-helpers' credentials.Serve: the flags answer before any action is looked at.
+  it.each(['--version', '-v'])('%s prints the version line and exits 0', async (flag) => {
+    expect(await call(flag, '')).toEqual({ code: 0, stdout: `docker-credential-regctl (regctl-cli) ${VERSION}\n`, stderr: '' });
+  });
+
+  it.each(['--help', '-h'])('%s prints the usage on stdout and exits 0', async (flag) => {
+    expect(await call(flag, '')).toEqual({ code: 0, stdout: 'Usage: docker-credential-regctl <store|get|erase|list|version>\n', stderr: '' });
+  });
+
+  it('answers more than one argument with the usage and exit 1, touching no keyring', async () => {
+    const untouchable = { get: fail, store: fail, erase: fail, list: fail };
+    let stdout = '';
+    const io = { stdin: Readable.from([]), stdout: { write: (c: string | Uint8Array) => ((stdout += c.toString()), true) }, stderr: { write: () => true } };
+    expect(await credentialHelperMain(['get', 'quay.io'], io, untouchable)).toBe(1);
+    expect(stdout).toBe('Usage: docker-credential-regctl <store|get|erase|list|version>\n');
   });
 
   it('never echoes an unparsable store request (it holds the secret)', async () => {
@@ -74,6 +96,31 @@ describe('docker-credential-regctl protocol', () => {
 
   it('prints its version like the docker helpers do', async () => {
     expect(await call('version', '')).toEqual({ code: 0, stdout: `docker-credential-regctl (regctl-cli) ${VERSION}\n`, stderr: '' });
+  });
+});
+
+describe('bin/docker-credential-regctl.js command line, spawned', () => {
+  let pkg: TranspiledPackage;
+  beforeAll(async () => {
+    pkg = await transpilePackage();
+  }, 60_000);
+  afterAll(async () => {
+    await pkg?.remove();
+  });
+
+  // No session bus and no keyring: none of these may need one.
+  const spawn = (args: string[]) => runUnchecked(path.join(pkg.binDir, 'docker-credential-regctl'), args, { env: { PATH: process.env.PATH }, input: '' });
+
+  it.each([
+    [['--version'], 0, `docker-credential-regctl (regctl-cli) ${VERSION}\n`],
+    [['-v'], 0, `docker-credential-regctl (regctl-cli) ${VERSION}\n`],
+    [['version'], 0, `docker-credential-regctl (regctl-cli) ${VERSION}\n`],
+    [['--help'], 0, 'Usage: docker-credential-regctl <store|get|erase|list|version>\n'],
+    [['-h'], 0, 'Usage: docker-credential-regctl <store|get|erase|list|version>\n'],
+    [['foo'], 1, 'docker-credential-regctl: unknown action: foo\n'],
+    [[], 1, 'Usage: docker-credential-regctl <store|get|erase|list|version>\n'],
+  ])('%j exits %i with %j on stdout', async (args, code, stdout) => {
+    expect(await spawn(args)).toMatchObject({ code, stdout, stderr: '' });
   });
 });
 
