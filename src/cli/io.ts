@@ -5,6 +5,9 @@ export interface OutputStream {
   write(chunk: string | Uint8Array): unknown;
   isTTY?: boolean;
   columns?: number;
+  /** A terminal's size change (Node emits 'resize' on a TTY stdout); live progress follows it. */
+  on?(event: 'resize', listener: () => void): unknown;
+  off?(event: 'resize', listener: () => void): unknown;
 }
 
 export interface CliIO {

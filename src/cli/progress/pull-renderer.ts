@@ -2,7 +2,9 @@
 // progress dropped), redrawn bars on a TTY, one JSON object per event with --progress json.
 import type { PullEvent } from '../../ops/progress.js';
 import type { OutputStream } from '../io.js';
-import { LayerBoard, progressBar, TransferMeter } from './layer-board.js';
+import { LayerBoard } from './layer-board.js';
+import { transferLine } from './transfer-line.js';
+import { TransferMeter } from './transfer-meter.js';
 import type { ProgressMode } from './progress-mode.js';
 
 /** docker's "<tag|digest-ref>: Pulling from <repo path>" header. */
@@ -29,14 +31,24 @@ export function pullRenderer(mode: ProgressMode, out: OutputStream): (e: PullEve
       else if (e.type === 'layer' && e.status !== 'Downloading') out.write(`${e.id}: ${pullStatusText(e)}\n`);
     };
   }
-  const board = new LayerBoard(out);
-  const width = out.columns ?? 80;
   const meter = new TransferMeter();
+  let board = new LayerBoard(out);
   return (e) => {
-    if (e.type === 'pulling') out.write(header(e) + '\n');
-    else if (e.type === 'layer') {
-      if (e.status === 'Downloading') board.set(e.id, `Downloading ${progressBar(e.current ?? 0, e.total ?? 0, width)}${meter.text(e.id, e.current ?? 0, e.total ?? 0)}`, false);
-      else board.set(e.id, pullStatusText(e));
-    } else if (e.type === 'done') board.flush();
+    if (e.type === 'pulling') {
+      // -a: one block per tag, as docker starts a new one after each non-progress line.
+      board.close();
+      board = new LayerBoard(out);
+      out.write(header(e) + '\n');
+    } else if (e.type === 'layer') {
+      if (e.status === 'Downloading') {
+        const current = e.current ?? 0;
+        const total = e.total ?? 0;
+        const speed = meter.text(e.id, current, total);
+        board.set(e.id, (width) => transferLine(e.id, 'Downloading', current, total, speed, width), false);
+      } else board.set(e.id, pullStatusText(e));
+    } else if (e.type === 'done') {
+      board.flush();
+      board.close();
+    }
   };
 }

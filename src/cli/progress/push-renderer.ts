@@ -3,7 +3,9 @@
 // --progress json.
 import type { PushEvent } from '../../ops/push-progress.js';
 import type { OutputStream } from '../io.js';
-import { LayerBoard, progressBar, TransferMeter } from './layer-board.js';
+import { LayerBoard } from './layer-board.js';
+import { transferLine } from './transfer-line.js';
+import { TransferMeter } from './transfer-meter.js';
 import type { ProgressMode } from './progress-mode.js';
 
 type LayerEvent = Extract<PushEvent, { type: 'layer' }>;
@@ -26,14 +28,22 @@ export function pushRenderer(mode: ProgressMode, out: OutputStream): (e: PushEve
       if (e.type === 'layer' && e.status !== 'Pushing') out.write(`${e.id}: ${pushStatusText(e)}\n`);
     };
   }
-  const width = out.columns ?? 80;
   const meter = new TransferMeter();
   let board = new LayerBoard(out);
   return (e) => {
-    if (e.type === 'pushing') board = new LayerBoard(out); // -a: one block per tag
-    else if (e.type === 'layer') {
-      if (e.status === 'Pushing') board.set(e.id, `Pushing ${progressBar(e.current ?? 0, e.total ?? 0, width)}${meter.text(e.id, e.current ?? 0, e.total ?? 0)}`, false);
-      else board.set(e.id, pushStatusText(e));
-    } else if (e.type === 'done') board.flush();
+    if (e.type === 'pushing') {
+      board.close();
+      board = new LayerBoard(out); // -a: one block per tag
+    } else if (e.type === 'layer') {
+      if (e.status === 'Pushing') {
+        const current = e.current ?? 0;
+        const total = e.total ?? 0;
+        const speed = meter.text(e.id, current, total);
+        board.set(e.id, (width) => transferLine(e.id, 'Pushing', current, total, speed, width), false);
+      } else board.set(e.id, pushStatusText(e));
+    } else if (e.type === 'done') {
+      board.flush();
+      board.close();
+    }
   };
 }
