@@ -2,6 +2,8 @@
 //   {"https://index.docker.io/v1/": {"auth": "…", "email": "…"}}   (the common one)
 //   {"auths": {…}}                                                   (config.json copied over it)
 //   auth = <base64>\nemail = <email>                                  (the very first, Hub only)
+// The last one is read as docker's LegacyLoadFromReader did: the first line is `KEY = <base64>`
+// whatever KEY says (docker's own test writes `username = …`), and the rest is ignored.
 import { promises as fs } from 'node:fs';
 import { ConfigError } from '../../errors.js';
 import { describeFsError, describeJsonError, errnoCode } from '../../util/fs-errors.js';
@@ -44,9 +46,13 @@ export function parseLegacyDockercfg(text: string, file: string): Map<string, Au
 }
 
 function parseKeyValueForm(text: string, file: string): Map<string, AuthConfig> {
-  const auth = /^auth\s*=\s*(\S+)\s*$/m.exec(text)?.[1];
-  const decoded = auth === undefined ? undefined : decodeAuth(auth);
-  if (!decoded) throw new ConfigError(`cannot parse ${file}: expected JSON or "auth = <base64>"`, { file });
+  const firstLine = (text.split('\n', 1)[0] ?? '').replace(/\r$/, '');
+  // docker split on " = " and wanted exactly two parts. A one-line file is accepted here (docker
+  // called it "empty" only because it looked for a second line it then never read).
+  const parts = firstLine.split(' = ');
+  const decoded = parts.length === 2 ? decodeAuth((parts[1] ?? '').trim()) : undefined;
+  // The value is a password: the message never quotes the line.
+  if (!decoded) throw new ConfigError(`cannot parse ${file}: expected JSON or a first line "KEY = <base64 user:password>"`, { file });
   return new Map([[DOCKER_HUB_KEY, { ...decoded, serverAddress: DOCKER_HUB_KEY }]]);
 }
 

@@ -231,6 +231,30 @@ describe('legacy ~/.dockercfg', () => {
     expect(await resolver.resolve('quay.io')).toBeUndefined();
   });
 
+  // docker/cli cli/config/config_test.go TestOldValidAuth / TestOldInvalidsAuth: the first line is
+  // "KEY = <base64>" for any KEY (docker's own fixture says "username").
+  it.each([
+    ['username = am9lam9lOmhlbGxv\nemail = user@example.com'],
+    ['username = am9lam9lOmhlbGxv\n\temail = user@example.com'],
+    ['auth = am9lam9lOmhlbGxv\r\nemail = user@example.com\r\n'],
+    ['whatever = am9lam9lOmhlbGxv\n'],
+  ])('reads the text format with any key on the first line: %j', async (dockercfg) => {
+    const { warnings, resolver } = await setup(undefined, { dockercfg });
+    expect(await resolver.resolve('docker.io')).toEqual({ username: 'joejoe', password: 'hello', serverAddress: DOCKER_HUB_KEY });
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([['username\npassword'], ['username = test\nemail'], ['email = user@example.com\nauth = am9lam9lOmhlbGxv']])(
+    'ignores the unreadable text form %j with a warning that does not quote it',
+    async (dockercfg) => {
+      const { dir, warnings, resolver } = await setup(undefined, { dockercfg });
+      expect(await resolver.resolve('docker.io')).toBeUndefined();
+      expect(warnings).toEqual([
+        `ignoring legacy credentials: cannot parse ${path.join(dir, '.dockercfg')}: expected JSON or a first line "KEY = <base64 user:password>"`,
+      ]);
+    },
+  );
+
   it('is consulted only when config.json has no entry for the registry', async () => {
     const dockercfg = JSON.stringify({ 'quay.io': { auth: basicAuth('legacy', 'x') }, 'ghcr.io': { auth: basicAuth('legacy', 'y') } });
     const { resolver } = await setup({ auths: { 'quay.io': { auth: basicAuth('current', 'z') }, 'ghcr.io': {} } }, { dockercfg });
