@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RegctlError } from '../errors.js';
+import { toOciManifests } from '../oci/oci-conversion.js';
 import { formatLocation, type Location } from '../reference/location.js';
 import { parseReference, type Reference } from '../reference/parse.js';
 import { openArchiveDestination } from '../store/archive/image-destination.js';
@@ -77,7 +78,10 @@ export async function openDestination(location: Location, ctx: LocationContext, 
       const created = !(await exists(dir));
       await assertParentDirectory(dir);
       const store = await LayoutStore.open(dir, { create: true, userDirectory: true });
-      return layoutDestination(store, { refName: location.ref }, formatLocation(location), { createdDirectory: created, removeUncommitted: true });
+      const layout = layoutDestination(store, { refName: location.ref }, formatLocation(location), { createdDirectory: created, removeUncommitted: true });
+      // An OCI layout holds OCI manifests: skopeo and umoci find no image of Docker media types
+      // there, so those are converted as skopeo converts them (blobs and diff_ids unchanged).
+      return { ...layout, putManifests: (manifests, o) => layout.putManifests(toOciManifests(manifests), o) };
     }
     default:
       return openArchiveDestination(location.transport, path.resolve(location.path), location.ref, ctx.tmpDir ? { tmpDir: ctx.tmpDir } : {});

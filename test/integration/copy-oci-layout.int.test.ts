@@ -78,6 +78,21 @@ describe.skipIf(!available)('copy with oci: layouts', () => {
     expect(single).toMatchObject({ code: 0, stdout: `${open.host}/from-oci/multi:only\n` });
   });
 
+  it('a Docker-typed image goes into oci:DIR as OCI (as skopeo writes it), so skopeo and umoci read it; blobs unchanged', async () => {
+    const hello = seeded['demo/hello:v1']!;
+    await run('skopeo', [...SKOPEO, 'copy', '--quiet', '--format', 'v2s2', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${open.host}/demo/hello:v1`, `docker://${open.host}/v2s2/hello:v1`]);
+    const dir = path.join(tmp, 'docker-typed');
+    expect((await cli(['copy', `${open.host}/v2s2/hello:v1`, `oci:${dir}:d`])).code).toBe(0);
+    const entry = (await readIndex(dir)).manifests[0]!;
+    expect(entry.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+    const manifest = JSON.parse(await readFile(path.join(dir, 'blobs', 'sha256', entry.digest.slice(7)), 'utf8')) as { config: { digest: string }; layers: { digest: string; mediaType: string }[] };
+    expect(manifest.config.digest).toBe(hello.manifests[0]!.configDigest);
+    expect(manifest.layers.map((l) => l.digest)).toEqual(hello.manifests[0]!.layerDigests);
+    expect(manifest.layers.every((l) => l.mediaType.startsWith('application/vnd.oci.image.layer.'))).toBe(true);
+    await run('skopeo', [...SKOPEO, 'copy', '--quiet', '--dest-tls-verify=false', `oci:${dir}:d`, `docker://${open.host}/v2s2-back/hello:v1`]);
+    await run('umoci', ['unpack', '--rootless', '--image', `${dir}:d`, path.join(tmp, 'bundle-docker-typed')]);
+  });
+
   it('writing into an existing oci:DIR adds or replaces one NAME and keeps the other images', async () => {
     const hello = seeded['demo/hello:v1']!;
     const multi = seeded['demo/multi:v1']!;
