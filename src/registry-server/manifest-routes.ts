@@ -1,34 +1,38 @@
 // Manifests by tag or digest: GET/HEAD (stored media type, Docker-Content-Digest), PUT (every
-// referenced blob or child manifest must already be here, as distribution requires), DELETE.
+// referenced blob or child manifest must already be here, as distribution requires; a `subject`
+// need not be, and is answered with OCI-Subject), DELETE.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isDigestShaped, isValidTag } from '../reference/grammar.js';
 import { digestOf, isDigest, parseDigest, type DigestAlgorithm } from '../oci/digest.js';
 import { MAX_MANIFEST_BYTES } from '../store/layout/reachability.js';
 import { API_VERSION_HEADER, HttpError, readBody, sendEmpty } from './http-util.js';
+import { referrerOf, type ManifestBody } from './referrer-descriptor.js';
 import type { RegistryStorage } from './storage.js';
 
-function checkReference(reference: string): void {
+/**
+ * Refuses a reference that is neither a tag nor a digest. A GET or HEAD of one is a manifest
+ * that is not there (404 MANIFEST_UNKNOWN): the spec's endpoint table allows only 404 for
+ * them, and the conformance suite asks for `.INVALID_MANIFEST_NAME`. A PUT or DELETE keeps
+ * distribution's 400s, which their rows allow.
+ */
+function checkReference(method: string | undefined, repo: string, reference: string): void {
+  let problem: HttpError | undefined;
   if (isDigestShaped(reference)) {
     try {
       parseDigest(reference);
-      return;
     } catch {
-      throw new HttpError('DIGEST_INVALID', `invalid digest: ${reference}`);
+      problem = new HttpError('DIGEST_INVALID', `invalid digest: ${reference}`);
     }
+  } else if (!isValidTag(reference)) {
+    problem = new HttpError('TAG_INVALID', `invalid tag: ${reference}`);
   }
-  if (!isValidTag(reference)) throw new HttpError('TAG_INVALID', `invalid tag: ${reference}`);
-}
-
-interface ManifestBody {
-  mediaType?: string;
-  config?: { digest?: string };
-  layers?: { digest?: string }[];
-  manifests?: { digest?: string }[];
-  subject?: { digest?: string };
+  if (!problem) return;
+  if (method === 'GET' || method === 'HEAD') throw new HttpError('MANIFEST_UNKNOWN', 'manifest unknown', { name: repo, reference });
+  throw problem;
 }
 
 export async function handleManifest(storage: RegistryStorage, req: IncomingMessage, res: ServerResponse, repo: string, reference: string): Promise<void> {
-  checkReference(reference);
+  checkReference(req.method, repo, reference);
   const byDigest = reference.includes(':');
   if (req.method === 'PUT') return putManifest(storage, req, res, repo, reference);
   if (req.method === 'DELETE') {
@@ -70,8 +74,9 @@ async function putManifest(storage: RegistryStorage, req: IncomingMessage, res: 
   }
   if (typeof body !== 'object' || body === null) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: not an object');
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-  const mediaType = body.mediaType || contentType;
+  const mediaType = (typeof body.mediaType === 'string' && body.mediaType) || contentType;
   if (!mediaType) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: no media type (set Content-Type or mediaType)');
+  const referrer = referrerOf(body, mediaType, digest, bytes.length);
   const referenced: string[] = [];
   for (const d of [body.config?.digest, ...(body.layers ?? []).map((l) => l.digest), ...(body.manifests ?? []).map((m) => m.digest)]) {
     if (typeof d !== 'string') {
@@ -89,6 +94,11 @@ async function putManifest(storage: RegistryStorage, req: IncomingMessage, res: 
   }
   for (const d of referenced) await storage.linkBlob(repo, d);
   await storage.putManifestBytes(digest, bytes);
-  await storage.linkManifest(repo, { digest, mediaType, size: bytes.length }, reference.includes(':') ? undefined : reference, referenced);
-  sendEmpty(res, 201, { location: `/v2/${repo}/manifests/${digest}`, 'docker-content-digest': digest });
+  await storage.linkManifest(repo, { digest, mediaType, size: bytes.length }, reference.includes(':') ? undefined : reference, referenced, referrer);
+  sendEmpty(res, 201, {
+    location: `/v2/${repo}/manifests/${digest}`,
+    'docker-content-digest': digest,
+    // Tells the client this registry indexed the subject, so it skips the tag-schema fallback.
+    ...(referrer ? { 'oci-subject': referrer.subject } : {}),
+  });
 }

@@ -1,5 +1,6 @@
-// The embedded registry: the pull and push subset of the OCI distribution API on node:http,
-// backed by RegistryStorage. No auth: meant for loopback development and CI.
+// The embedded registry: the OCI distribution API (pull, push, content discovery with the
+// referrers API, content management) on node:http, backed by RegistryStorage. No auth: meant
+// for loopback development and CI.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.js';
@@ -8,6 +9,7 @@ import { isValidPath, NAME_MAX_LENGTH } from '../reference/grammar.js';
 import { handleBlob } from './blob-routes.js';
 import { API_VERSION_HEADER, HttpError, paginate, sendError, sendJson } from './http-util.js';
 import { handleManifest } from './manifest-routes.js';
+import { handleReferrers } from './referrers-route.js';
 import { RegistryStorage } from './storage.js';
 import { handleUploadSession, handleUploadStart } from './upload-routes.js';
 
@@ -15,6 +17,8 @@ export interface RegistryServerOptions {
   dir: string;
   /** Called once per request, e.g. for a log line. */
   onRequest?: (method: string, path: string, status: number) => void;
+  /** Bytes of one referrers page (default 4 MiB); smaller values let tests see the Link paging. */
+  referrersPageBytes?: number;
 }
 
 function checkName(repo: string): string {
@@ -26,7 +30,7 @@ function only(req: IncomingMessage, ...methods: string[]): void {
   if (!methods.includes(req.method ?? '')) throw new HttpError('UNSUPPORTED', `${req.method} not supported here`);
 }
 
-async function route(storage: RegistryStorage, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(storage: RegistryStorage, req: IncomingMessage, res: ServerResponse, opts: RegistryServerOptions): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://registry.invalid');
   const p = decodeURIComponent(url.pathname);
   const q = url.searchParams;
@@ -63,6 +67,16 @@ async function route(storage: RegistryStorage, req: IncomingMessage, res: Server
     }
     return handleBlob(storage, req, res, repo, m[2]!);
   }
+  if ((m = /^\/v2\/(.+)\/referrers\/([^/]+)$/.exec(p))) {
+    only(req, 'GET', 'HEAD');
+    const repo = checkName(m[1]!);
+    try {
+      parseDigest(m[2]!);
+    } catch {
+      throw new HttpError('DIGEST_INVALID', `invalid digest: ${m[2]}`);
+    }
+    return handleReferrers(storage, req, res, repo, m[2]!, q, opts.referrersPageBytes);
+  }
   if ((m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(p))) {
     only(req, 'GET', 'HEAD', 'PUT', 'DELETE');
     return handleManifest(storage, req, res, checkName(m[1]!), m[2]!);
@@ -73,7 +87,7 @@ async function route(storage: RegistryStorage, req: IncomingMessage, res: Server
 export function createRegistryServer(opts: RegistryServerOptions): { server: Server; storage: RegistryStorage } {
   const storage = new RegistryStorage(opts.dir);
   const server = createServer((req, res) => {
-    route(storage, req, res)
+    route(storage, req, res, opts)
       .catch((err: unknown) => {
         if (res.headersSent) return void res.destroy();
         if (err instanceof HttpError) return sendError(res, err, req.method === 'HEAD');

@@ -4,8 +4,10 @@
 //   DIR/oci-layout, DIR/index.json, DIR/blobs/sha256/<hex>   blobs and manifests: the store's, read
 //                                                    and written only through LayoutStore
 //   DIR/registry/repositories/<repo>/_tags/<tag>     {"digest","mediaType","size"} of the tagged manifest
-//   DIR/registry/repositories/<repo>/_manifests/<alg>/<hex>   {"digest","mediaType","size"}: the repo holds it
+//   DIR/registry/repositories/<repo>/_manifests/<alg>/<hex>   {"digest","mediaType","size"[,"subject"]}: the repo holds it
 //   DIR/registry/repositories/<repo>/_layers/<alg>/<hex>      empty: the repo holds the blob
+//   DIR/registry/repositories/<repo>/_referrers/<alg>/<hex>/<alg>/<hex>   descriptor of a manifest
+//                                                    whose subject is the first digest (referrer-links.ts)
 //   DIR/registry/uploads/<uuid>                      upload sessions in progress
 //
 // Images a regctl store lists in DIR/index.json under full names (`docker.io/library/busybox:latest`)
@@ -18,14 +20,21 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseDigest } from '../oci/digest.js';
+import type { Descriptor } from '../oci/manifest.js';
 import { LayoutStore } from '../store/layout/layout-store.js';
 import { MAX_MANIFEST_BYTES } from '../store/layout/reachability.js';
 import { MANIFEST_LINKS_DIR, REGISTRY_REPOSITORIES_DIR, TAG_LINKS_DIR } from '../store/layout/registry-roots.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { errnoCode } from '../util/fs-errors.js';
+import type { Referrer } from './referrer-descriptor.js';
+import { readReferrerLinks, removeReferrerLink, writeReferrerLink } from './referrer-links.js';
 import { readStoreImages, type ManifestLink, type StoreImage } from './store-images.js';
+import { tagSchemaReferrers } from './tag-schema-referrers.js';
 
 export type { ManifestLink };
+
+/** A manifest link as stored: the subject is kept so a delete can find the referrer link to drop. */
+type StoredManifestLink = ManifestLink & { subject?: string };
 
 export function isNotFound(err: unknown): boolean {
   const code = errnoCode(err);
@@ -148,14 +157,18 @@ export class RegistryStorage {
   }
 
   /**
-   * Links the manifest (and tag) into `repo`. The link is a GC root, so the manifest and the
-   * blobs it references (`referenced`) are unpinned once it is written.
+   * Links the manifest (and tag, and its entry in its subject's referrers) into `repo`. The
+   * manifest link is a GC root, so the manifest and the blobs it references (`referenced`) are
+   * unpinned once it is written. The referrer link comes after the manifest link, so a crash
+   * between them leaves a manifest a re-push relists, never a listed referrer that is not there.
    */
-  async linkManifest(repo: string, link: ManifestLink, tag: string | undefined, referenced: readonly string[]): Promise<void> {
-    const body = JSON.stringify(link);
+  async linkManifest(repo: string, link: ManifestLink, tag: string | undefined, referenced: readonly string[], referrer?: Referrer): Promise<void> {
+    const stored: StoredManifestLink = referrer ? { ...link, subject: referrer.subject } : link;
+    const body = JSON.stringify(stored);
     await this.store.linkRoot([link.digest, ...referenced], async () => {
       await writeFileAtomic(this.manifestLinkPath(repo, link.digest), body, { mode: 0o644, dirMode: 0o755 });
       if (tag !== undefined) await writeFileAtomic(this.tagPath(repo, tag), body, { mode: 0o644, dirMode: 0o755 });
+      if (referrer) await writeReferrerLink(this.repoDir(repo), referrer);
     });
   }
 
@@ -171,19 +184,47 @@ export class RegistryStorage {
     return (await this.storeImages()).find((i) => i.repo === repo && i.tag === reference)?.link;
   }
 
+  /**
+   * Unlinks the manifest, every tag on it and its referrer entry, under the index lock like the
+   * writes, so a concurrent re-push of the same manifest is never left half unlinked.
+   */
   async deleteManifest(repo: string, digest: string): Promise<boolean> {
-    let found = false;
-    try {
-      await fs.unlink(this.manifestLinkPath(repo, digest));
-      found = true;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    for (const tag of await this.ownTags(repo)) {
-      const link = await this.readJson<ManifestLink>(this.tagPath(repo, tag));
-      if (link?.digest === digest) await fs.rm(this.tagPath(repo, tag), { force: true });
-    }
-    return found;
+    // No digests to unpin: the lock is all that is wanted here.
+    return this.store.linkRoot([], async () => {
+      const file = this.manifestLinkPath(repo, digest);
+      const link = await this.readJson<StoredManifestLink>(file);
+      let found = false;
+      try {
+        await fs.unlink(file);
+        found = true;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      for (const tag of await this.ownTags(repo)) {
+        const tagged = await this.readJson<ManifestLink>(this.tagPath(repo, tag));
+        if (tagged?.digest === digest) await fs.rm(this.tagPath(repo, tag), { force: true });
+      }
+      if (typeof link?.subject === 'string') await removeReferrerLink(this.repoDir(repo), link.subject, digest);
+      return found;
+    });
+  }
+
+  /**
+   * Descriptors of the manifests in `repo` whose subject is `subject`, sorted by digest: the
+   * referrer links whose manifest is still linked, plus those an older client listed in the
+   * referrers tag schema (`sha256-<hex>`), as the spec's "Enabling the Referrers API" requires.
+   */
+  async referrers(repo: string, subject: string): Promise<Descriptor[]> {
+    const linked = await readReferrerLinks(this.repoDir(repo), subject);
+    const live = await Promise.all(linked.map((d) => this.exists(this.manifestLinkPath(repo, d.digest))));
+    const byDigest = new Map(linked.filter((_, i) => live[i]).map((d) => [d.digest, d]));
+    for (const d of await tagSchemaReferrers(this, repo, subject, new Set(byDigest.keys()))) byDigest.set(d.digest, d);
+    return [...byDigest.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  }
+
+  /** True when `repo` has its own link to the manifest (not via the store's index.json). */
+  hasManifestLink(repo: string, digest: string): Promise<boolean> {
+    return this.exists(this.manifestLinkPath(repo, digest));
   }
 
   async deleteTag(repo: string, tag: string): Promise<boolean> {

@@ -9,6 +9,8 @@ export const REGISTRY_REPOSITORIES_DIR = path.join('registry', 'repositories');
 /** Per repository: `_manifests/<alg>/<hex>` links (JSON {digest, mediaType, size}) and `_tags/<tag>`. */
 export const MANIFEST_LINKS_DIR = '_manifests';
 export const TAG_LINKS_DIR = '_tags';
+/** Per repository: `_referrers/<subject alg>/<subject hex>/<alg>/<hex>`, an index of manifest links, not roots. */
+export const REFERRER_LINKS_DIR = '_referrers';
 
 export async function registryRoots(dir: string): Promise<Descriptor[]> {
   const roots: Descriptor[] = [];
@@ -23,7 +25,7 @@ export async function registryRoots(dir: string): Promise<Descriptor[]> {
       if (!e.isDirectory()) continue;
       const sub = path.join(d, e.name);
       if (e.name !== MANIFEST_LINKS_DIR) {
-        if (e.name !== TAG_LINKS_DIR) await walk(sub);
+        if (e.name !== TAG_LINKS_DIR && e.name !== REFERRER_LINKS_DIR) await walk(sub);
         continue;
       }
       for (const algorithm of await fs.readdir(sub).catch(() => [] as string[])) {
