@@ -78,6 +78,32 @@ export class ConfigError extends RegctlError {
   }
 }
 
+/** Why a local manifest list operation (`manifest create/annotate/push/rm`) failed; stable, unlike the wording. */
+export type ManifestListErrorReason =
+  | 'list-not-found'
+  | 'list-empty'
+  | 'list-exists'
+  | 'manifest-not-found'
+  | 'not-in-list'
+  | 'entry-is-list'
+  | 'not-a-manifest'
+  | 'invalid-platform'
+  | 'missing-platform'
+  | 'cross-registry'
+  | 'mount-failed'
+  | 'digest-mismatch';
+
+/** A manifest list failure, with docker's message text (`docker manifest ...` prints the same). */
+export class ManifestListError extends RegctlError {
+  readonly reason: ManifestListErrorReason;
+
+  constructor(code: RegctlErrorCode, reason: ManifestListErrorReason, message: string, options?: RegctlErrorOptions) {
+    super(code, message, options);
+    this.name = 'ManifestListError';
+    this.reason = reason;
+  }
+}
+
 /** True for any error produced by this library (matched by shape, not class identity). */
 export function isRegctlError(err: unknown): err is RegctlError {
   return (
