@@ -129,8 +129,30 @@ describe.skipIf(!available)('regctl pull', () => {
     const ref = `${regs.open.host}/demo/hello@${image.digest}`;
     const r = await cli(await newStore(), ['pull', ref]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe(`${ref}: Pulling from demo/hello`);
+    expect(r.stdout.split('\n')[0]).toBe(`${image.digest}: Pulling from demo/hello`);
     expect(r.stdout.trim().split('\n').at(-1)).toBe(ref);
+  });
+
+  it('--progress json prints JSON Lines only (every stdout line parses), also with -a', async () => {
+    for (const args of [['pull', '--progress', 'json', `${regs.open.host}/demo/hello:v1`], ['pull', '-a', '--progress', 'json', `${regs.open.host}/demo/hello`]]) {
+      const r = await cli(await newStore(), args);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = r.stdout.trimEnd().split('\n');
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      expect((JSON.parse(lines.at(-1)!) as { type: string }).type).toBe('done');
+    }
+  });
+
+  it.each(['demo/hello', 'demo/multi'])('re-pulls a present digest of %s as docker does: "Image is up to date"', async (repo) => {
+    const image = seeded[`${repo}:v1`]!;
+    const ref = `${regs.open.host}/${repo}@${image.digest}`;
+    const store = await newStore();
+    const first = await cli(store, ['pull', ref]);
+    expect(first.stdout.split('\n')[0]).toBe(`${image.digest}: Pulling from ${repo}`);
+    expect(first.stdout.split('\n')).toContain(`Status: Downloaded newer image for ${ref}`);
+    const again = await cli(store, ['pull', ref]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.split('\n')).toContain(`Status: Image is up to date for ${ref}`);
   });
 
   it('-a pulls every tag and refuses a tag', async () => {

@@ -30,6 +30,7 @@ export async function runPull(ctx: CliContext, input: string, flags: PullFlags):
   const [store, remote] = await Promise.all([ctx.store(), ctx.remote()]);
   const render = pullRenderer(mode, ctx.io.stdout);
   const loud = mode !== 'quiet';
+  const json = mode === 'json';
 
   const pullOne = (r: Reference) =>
     withErrorContext({ action: 'pull', ref: r.familiar(), repository: r.familiarName(), registry: r.registry }, async () => {
@@ -43,7 +44,7 @@ export async function runPull(ctx: CliContext, input: string, flags: PullFlags):
         onProgress: render,
       }).finally(unsubscribe);
       const served = sources.summary(r.toString());
-      if (served && mode === 'json') ctx.io.stdout.write(JSON.stringify(served) + '\n');
+      if (served && json) ctx.io.stdout.write(JSON.stringify(served) + '\n');
       else if (served && loud) ctx.err(sourceLine(served));
       if (mode === 'plain' || mode === 'tty') {
         ctx.out(`Digest: ${result.digest}`);
@@ -57,10 +58,11 @@ export async function runPull(ctx: CliContext, input: string, flags: PullFlags):
       listTags(remote, ref, { signal: ctx.signal }),
     );
     for (const tag of tags) await pullOne(ref.withTag(tag));
-    ctx.out(ref.name());
+    if (!json) ctx.out(ref.name());
     return;
   }
-  if (ref.tagDefaulted && loud) ctx.out('Using default tag: latest');
+  // --progress json is JSON Lines: docker's text lines would break a reader (the events carry them).
+  if (ref.tagDefaulted && loud && !json) ctx.out('Using default tag: latest');
   await pullOne(ref);
-  ctx.out(ref.digest ? `${ref.name()}@${ref.digest}` : ref.toString());
+  if (!json) ctx.out(ref.digest ? `${ref.name()}@${ref.digest}` : ref.toString());
 }

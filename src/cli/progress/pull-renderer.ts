@@ -7,9 +7,10 @@ import { transferLine } from './transfer-line.js';
 import { TransferMeter } from './transfer-meter.js';
 import type { ProgressMode } from './progress-mode.js';
 
-/** docker's "<tag|digest-ref>: Pulling from <repo path>" header. */
+/** docker's "<tag|digest>: Pulling from <repo path>" header (pull_v2.go's tagOrDigest). */
 function header(e: Extract<PullEvent, { type: 'pulling' }>): string {
-  const refPart = e.ref.includes('@') ? e.ref : (e.tag ?? 'latest');
+  const at = e.ref.lastIndexOf('@');
+  const refPart = at >= 0 ? e.ref.slice(at + 1) : (e.tag ?? 'latest');
   return `${refPart}: Pulling from ${e.repository}`;
 }
 
