@@ -6,8 +6,11 @@
 //
 // One error policy, the CLI's and docker's:
 // - credentials config that cannot be used (config.json unreadable or malformed, a bad "auth"
-//   value, an invalid DOCKER_AUTH_CONFIG): "Error loading config file: ..." through `onWarning`,
-//   then anonymous access, as docker does ("WARNING: Error loading config file");
+//   value): "Error loading config file: ..." through `onWarning`, then anonymous access, as docker
+//   does ("WARNING: Error loading config file");
+// - an invalid DOCKER_AUTH_CONFIG: "Failed to create credential store from DOCKER_AUTH_CONFIG: ..."
+//   through `onWarning`, then config.json and its helpers as if the variable were unset (docker's
+//   GetCredentialsStore falls back the same way), so one bad variable cannot hide every login;
 // - a daemon.json or registries.json that exists but cannot be used: a ConfigError from
 //   `registrySettings()`, so the operation needing the registry fails (exit 6 in the CLI), as
 //   dockerd refuses to start on it.

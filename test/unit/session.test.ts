@@ -107,7 +107,6 @@ describe('one credential error policy for the CLI and RegistryClient', () => {
   it.each([
     ['config.json is not JSON', { config: '{"auths": {' }, {}, 'Error loading config file: cannot parse'],
     ['an "auth" value that does not decode', { config: '{"auths": {"HOST": {"auth": "bm8tY29sb24="}}}' }, {}, 'Error loading config file: cannot parse'],
-    ['DOCKER_AUTH_CONFIG is invalid', {}, { DOCKER_AUTH_CONFIG: '{"auths": {' }, 'Error loading config file: invalid DOCKER_AUTH_CONFIG'],
   ])('%s: one warning, then anonymous access, in both', async (_what, files: { config?: string }, extraEnv, warning) => {
     const server = await basicEdge();
     const { env } = await machine({ ...files, ...(files.config ? { config: files.config.replace('HOST', server.host) } : {}) });
@@ -128,6 +127,28 @@ describe('one credential error policy for the CLI and RegistryClient', () => {
     expect(warnings).toEqual([expect.stringMatching(new RegExp(`^${warning}`))]);
     expect(warnings[0]).toBe(cli.stderr.trim().slice('WARNING: '.length));
     expect(server.requests.every((r) => !r.headers.authorization)).toBe(true);
+  });
+
+  it("an invalid DOCKER_AUTH_CONFIG: docker's one warning from both, then config.json's credentials are sent", async () => {
+    const server = await basicEdge();
+    const fileAuth = Buffer.from('alice:file-secret').toString('base64');
+    const { env } = await machine({ config: JSON.stringify({ auths: { [server.host]: { auth: fileAuth } } }) });
+    env.DOCKER_AUTH_CONFIG = JSON.stringify({ auths: { [server.host]: { username: 'env_user', password: 'env_pass' } } });
+    const warning = `Failed to create credential store from DOCKER_AUTH_CONFIG: unknown field "username" for ${server.host} (only "auth" is supported); using config.json and the credential helpers instead`;
+
+    const cli = await runCli(['tags', `${server.host}/team/app`], { env });
+    expect(cli).toMatchObject({ code: 0, stdout: '1.0\n', stderr: `WARNING: ${warning}\n` });
+
+    const warnings: string[] = [];
+    const client = new RegistryClient({ env, onWarning: (m) => warnings.push(m) });
+    try {
+      expect(await client.listTags(`${server.host}/team/app`)).toEqual(['1.0']);
+      expect(await client.listTags(`${server.host}/team/app`)).toEqual(['1.0']);
+    } finally {
+      await client.close();
+    }
+    expect(warnings).toEqual([warning]);
+    expect(server.requests.filter((r) => r.headers.authorization === `Basic ${fileAuth}`).length).toBeGreaterThanOrEqual(2);
   });
 
   it('DOCKER_AUTH_CONFIG in use: the same one-time notice from both, and its credentials are sent', async () => {

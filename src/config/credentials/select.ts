@@ -4,7 +4,7 @@
 import { isRegctlError } from '../../errors.js';
 import { ConfigFile } from '../config-file.js';
 import { configDir, configFilePath, legacyConfigFilePath } from '../paths.js';
-import { parseEnvAuthConfig } from './env-auth-config.js';
+import { readEnvAuthConfig } from './env-auth-config.js';
 import { FileStore, findAuthEntry } from './file-store.js';
 import type { HelperOptions } from './helper-process.js';
 import { HelperStore } from './helper-store.js';
@@ -43,7 +43,7 @@ export interface HelperSelection {
 
 export class CredentialResolver {
   readonly config: ConfigFile;
-  /** True when DOCKER_AUTH_CONFIG is set; the CLI warns once that it takes precedence. */
+  /** True when a valid DOCKER_AUTH_CONFIG is set; the CLI warns once that it takes precedence. */
   readonly usesEnvAuthConfig: boolean;
   readonly #envAuths: Map<string, AuthConfig> | undefined;
   readonly #options: CredentialResolverOptions;
@@ -53,11 +53,11 @@ export class CredentialResolver {
   readonly #warned = new Set<string>();
   #legacy: Promise<Map<string, AuthConfig> | undefined> | undefined;
 
-  /** Throws ConfigError when DOCKER_AUTH_CONFIG is invalid. */
+  /** An invalid DOCKER_AUTH_CONFIG is a warning and is then ignored, as in docker. */
   constructor(config: ConfigFile, options: CredentialResolverOptions = {}) {
     this.config = config;
     this.#options = options;
-    this.#envAuths = parseEnvAuthConfig(options.env ?? process.env);
+    this.#envAuths = readEnvAuthConfig(options.env ?? process.env, (message) => this.#warn('env-auth-config', message));
     this.usesEnvAuthConfig = this.#envAuths !== undefined;
     this.#fileStore = new FileStore(config);
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigFile } from '../../../src/config/config-file.js';
 import { DOCKER_HUB_KEY } from '../../../src/config/credentials/keys.js';
+import { parseEnvAuthConfig } from '../../../src/config/credentials/env-auth-config.js';
 import { CredentialResolver, type CredentialResolverOptions } from '../../../src/config/credentials/select.js';
 import { basicAuth, fakeHelperEnv, helperCalls, makeTempDir, removeTempDirs, writeJson } from './support.js';
 
@@ -194,18 +195,41 @@ describe('DOCKER_AUTH_CONFIG', () => {
     expect(JSON.parse(await fs.readFile(file, 'utf8')).auths['quay.io']).toEqual({ auth: basicAuth('disk', 'y') });
   });
 
-  it.each([
-    ['{"auths": {', /^invalid DOCKER_AUTH_CONFIG environment variable: Expected property name or '}' in JSON at line 1 column 12$/],
-    ['[]', /expected a JSON object with "auths"/],
-    ['{"auths": {}, "credsStore": "x"}', /unknown field "credsStore"/],
-    ['{"auths": {"a.io": {}}}', /missing "auth" for a\.io/],
-    ['{"auths": {"a.io": {"auth": "bm8tY29sb24="}}}', /invalid "auth" value for a\.io/],
-    ['{"auths": {"a.io": {"auth": "dTpw", "identitytoken": "t"}}}', /unknown field "identitytoken" for a\.io/],
-  ])('rejects %s with a ConfigError', async (value, pattern) => {
-    const dir = await makeTempDir();
-    const create = () => CredentialResolver.create({ env: { HOME: dir, DOCKER_AUTH_CONFIG: value } });
-    await expect(create()).rejects.toMatchObject({ code: 'REGCTL_CONFIG', message: expect.stringMatching(pattern) });
-    await expect(create()).rejects.not.toMatchObject({ message: expect.stringContaining('bm8tY29sb24=') });
+  const INVALID: [string, string][] = [
+    ['{"auths": {', "Expected property name or '}' in JSON at line 1 column 12"],
+    ['[]', 'expected a JSON object with "auths"'],
+    ['{"auths": {}, "credsStore": "x"}', 'unknown field "credsStore"'],
+    ['{"auths": {"a.io": {}}}', 'missing "auth" for a.io'],
+    ['{"auths": {"a.io": {"auth": "bm8tY29sb24="}}}', 'invalid "auth" value for a.io'],
+    ['{"auths": {"a.io": {"auth": "dTpw", "identitytoken": "t"}}}', 'unknown field "identitytoken" for a.io (only "auth" is supported)'],
+    // docker/cli configfile/file_test.go TestParseEnvConfig: user/password fields, two JSON objects.
+    [
+      '{"auths": {"env.example.test": {"username": "env_user", "password": "env_pass", "serveraddress": "env.example.test"}}}',
+      'unknown field "username" for env.example.test (only "auth" is supported)',
+    ],
+    ['{"auths":{"env.example.test":{"auth":"something"}}}{}', 'does not support more than one JSON object'],
+  ];
+
+  it.each(INVALID)('parseEnvAuthConfig rejects %s with a ConfigError', (value, reason) => {
+    const parse = () => parseEnvAuthConfig({ DOCKER_AUTH_CONFIG: value });
+    expect(parse).toThrow(expect.objectContaining({ code: 'REGCTL_CONFIG', message: `invalid DOCKER_AUTH_CONFIG environment variable: ${reason}` }));
+  });
+
+  // docker's GetCredentialsStore: "malformed DOCKER_AUTH_CONFIG should fallback to underlying store".
+  it.each(INVALID)('an invalid %s is one warning, then config.json and the helpers as if unset', async (value, reason) => {
+    const { dir, warnings, resolver } = await setup(
+      { credHelpers: { 'ghcr.io': 'test' }, auths: { 'quay.io': { auth: basicAuth('from-file', 'pw') } } },
+      { env: { DOCKER_AUTH_CONFIG: value }, helperEntries: { 'ghcr.io': helperCreds('from-helper') } },
+    );
+    expect(resolver.usesEnvAuthConfig).toBe(false);
+    expect(await resolver.resolve('quay.io')).toEqual({ username: 'from-file', password: 'pw', serverAddress: 'quay.io' });
+    expect(await resolver.resolve('ghcr.io')).toMatchObject({ username: 'from-helper' });
+    expect(await resolver.resolve('a.io')).toBeUndefined();
+    expect(warnings).toEqual([
+      `Failed to create credential store from DOCKER_AUTH_CONFIG: ${reason}; using config.json and the credential helpers instead`,
+    ]);
+    expect(warnings.join()).not.toMatch(/bm8tY29sb24=|env_pass|something/);
+    expect(await helperCalls(dir)).toEqual(['get ghcr.io']);
   });
 });
 
