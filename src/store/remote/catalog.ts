@@ -5,6 +5,7 @@ import { RegctlError } from '../../errors.js';
 import { DOCKER_HUB } from '../../reference/hosts.js';
 import { readRegistryError } from '../../transport/registry-error.js';
 import { CATALOG_SCOPE } from '../../transport/scope.js';
+import type { PageBounds } from './page-bounds.js';
 import type { RemoteRegistry } from './remote-registry.js';
 import { collectPages } from './paginate.js';
 
@@ -13,6 +14,8 @@ export interface CatalogOptions {
   pageSize?: number;
   /** Stop once this many repositories are known (no further pages are fetched). */
   limit?: number;
+  /** Where a registry that never ends its list is stopped (README "Guarantees" has the defaults). */
+  pageBounds?: Partial<PageBounds>;
   signal?: AbortSignal;
 }
 
@@ -32,6 +35,7 @@ export async function listCatalog(remote: RemoteRegistry, registry: string, opts
     what: `the catalog of ${registry}`,
     ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(opts.pageBounds ? { bounds: opts.pageBounds } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     onFailure: async (res) => {
       if (res.status === 404 || res.status === 405 || res.status === 501) {

@@ -2,6 +2,7 @@
 import type { Repository } from '../../reference/parse.js';
 import { repositoryScope } from '../../transport/scope.js';
 import { collectPages, nextLink } from './paginate.js';
+import type { PageBounds } from './page-bounds.js';
 import type { RemoteRegistry } from './remote-registry.js';
 
 export { nextLink };
@@ -9,6 +10,8 @@ export { nextLink };
 export interface ListTagsOptions {
   /** Page size sent as `n=`; registries may ignore it. */
   pageSize?: number;
+  /** Where a registry that never ends its list is stopped (README "Guarantees" has the defaults). */
+  pageBounds?: Partial<PageBounds>;
   signal?: AbortSignal;
 }
 
@@ -19,6 +22,7 @@ export async function listTags(remote: RemoteRegistry, repo: Repository, opts: L
     field: 'tags',
     what: `tag list of ${repo.familiarName()}`,
     ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
+    ...(opts.pageBounds ? { bounds: opts.pageBounds } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
 }
