@@ -42,6 +42,13 @@ import { parseLocation, type Location } from './reference/location.js';
 import { saveImages, type SaveOptions } from './ops/save.js';
 import { loadArchive, type LoadedImage } from './ops/load.js';
 import { Session, type RegistrySettings } from './session.js';
+import { configDir as dockerConfigDir } from './config/paths.js';
+import { ManifestListStore } from './config/manifest-list-store.js';
+import type { StoredManifest } from './config/manifest-list-entry.js';
+import { createManifestList, type CreateManifestListOptions, type CreatedManifestList } from './ops/manifest-list/create.js';
+import { annotateManifestList, type PlatformAnnotations } from './ops/manifest-list/annotate.js';
+import { pushManifestList, type PushManifestListOptions, type PushedManifestList } from './ops/manifest-list/push.js';
+import { removeManifestLists } from './ops/manifest-list/remove.js';
 import type { Readable, Writable } from 'node:stream';
 
 export type { BearerTokenOptions };
@@ -233,6 +240,37 @@ export class RegistryClient {
 
   async removeImage(input: string, opts: { force?: boolean } = {}): Promise<RemoveImageResult> {
     return removeImageOp(await this.store(), input, opts);
+  }
+
+  /** docker's local manifest list store, `<configDir>/manifests` (shared with `docker manifest`). */
+  manifestLists(): ManifestListStore {
+    return ManifestListStore.forConfigDir(dockerConfigDir({ configDirFlag: this.options.configDir, env: this.options.env ?? process.env }));
+  }
+
+  /** `docker manifest create [--amend] LIST MANIFEST...`: a local list of single-platform images, platforms read from their configs. */
+  async createManifestList(list: RefInput, manifests: readonly RefInput[], opts: CreateManifestListOptions = {}): Promise<CreatedManifestList> {
+    return createManifestList({ store: this.manifestLists(), remote: async () => this.remote }, String(list), manifests.map(String), opts);
+  }
+
+  /** `docker manifest annotate`: sets the platform fields of one entry of a local list; returns the entry. */
+  async annotateManifestList(list: RefInput, manifest: RefInput, annotations: PlatformAnnotations): Promise<StoredManifest> {
+    return annotateManifestList(this.manifestLists(), String(list), String(manifest), annotations);
+  }
+
+  /** The entries of a local list, in the order `pushManifestList` lists them. */
+  async getManifestList(list: RefInput): Promise<StoredManifest[]> {
+    return this.manifestLists().getList(reference(list));
+  }
+
+  /** `docker manifest push [--purge]`: same bytes and digest as docker for the same local list. */
+  async pushManifestList(list: RefInput, opts: PushManifestListOptions = {}): Promise<PushedManifestList> {
+    return pushManifestList(this.remote, this.manifestLists(), String(list), opts);
+  }
+
+  /** `docker manifest rm LIST...`: removes local lists; returns their full names. */
+  async removeManifestList(lists: RefInput | readonly RefInput[]): Promise<string[]> {
+    const all = Array.isArray(lists) ? lists : [lists];
+    return removeManifestLists(this.manifestLists(), all.map(String));
   }
 
   /** Closes the HTTP connections; the client is unusable afterwards. */

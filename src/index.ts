@@ -1,6 +1,6 @@
 // Public library API: re-exports only. Nothing here prints or exits.
-export { RegctlError, InvalidReferenceError, UsageError, DigestMismatchError, ConfigError, isRegctlError } from './errors.js';
-export type { RegctlErrorCode, RegctlErrorOptions } from './errors.js';
+export { RegctlError, InvalidReferenceError, UsageError, DigestMismatchError, ConfigError, ManifestListError, isRegctlError } from './errors.js';
+export type { RegctlErrorCode, RegctlErrorOptions, ManifestListErrorReason } from './errors.js';
 
 export { parseReference, parseRepository } from './reference/parse.js';
 export type { Reference, Repository } from './reference/parse.js';
@@ -63,6 +63,17 @@ export { bearerToken } from './ops/bearer-token.js';
 export type { LocalImage } from './ops/local-image.js';
 export type { TagResult } from './ops/tag-image.js';
 export type { RemoveImageResult } from './ops/remove-image.js';
+export { ManifestListStore, filesafeName } from './config/manifest-list-store.js';
+export type { StoredManifest, StoredManifestKind } from './config/manifest-list-entry.js';
+export { createManifestList } from './ops/manifest-list/create.js';
+export type { CreateManifestListOptions, CreatedManifestList } from './ops/manifest-list/create.js';
+export { annotateManifestList } from './ops/manifest-list/annotate.js';
+export type { PlatformAnnotations } from './ops/manifest-list/annotate.js';
+export { pushManifestList } from './ops/manifest-list/push.js';
+export type { PushManifestListOptions, PushedManifestList, PushedManifest } from './ops/manifest-list/push.js';
+export { removeManifestLists } from './ops/manifest-list/remove.js';
+export { marshalManifestList, dockerListMediaType } from './oci/manifest-list-json.js';
+export type { ManifestListEntry, MarshalledManifestList } from './oci/manifest-list-json.js';
 export { copy, copyImage, destinationFor } from './ops/copy.js';
 export type { CopyOptions, CopyResult } from './ops/copy.js';
 export { transfer, planTransfer } from './ops/transfer.js';
