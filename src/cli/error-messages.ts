@@ -185,6 +185,17 @@ function describeRegistry(e: ErrorShape, ctx: ErrorContext): { message: string; 
   return e.hint ? { message: e.message, hint: e.hint } : { message: e.message };
 }
 
+/**
+ * A 401 whose body names no registry error (every HEAD, a Basic-auth registry's plain page) is
+ * worded as docker's registry client words it: distribution's HandleErrorResponse turns such a
+ * 401 into errcode UNAUTHORIZED, printed "unauthorized: authentication required".
+ */
+function withDockerUnauthorized(e: ErrorShape): ErrorShape {
+  if (e.code !== 'REGCTL_UNAUTHORIZED' || e.status !== 401 || e.challengeError !== undefined) return e;
+  if (e.errors?.some((x) => x.code.toUpperCase() !== 'UNKNOWN')) return e;
+  return { ...e, message: 'unauthorized: authentication required' };
+}
+
 export function describeError(err: unknown, ctx: ErrorContext = {}): DescribedError {
   if (!isRegctlError(err)) {
     const msg = err instanceof Error ? err.message : String(err);
@@ -194,7 +205,7 @@ export function describeError(err: unknown, ctx: ErrorContext = {}): DescribedEr
       exitCode: EXIT.failure,
     };
   }
-  const e = err as unknown as ErrorShape;
+  const e = withDockerUnauthorized(err as unknown as ErrorShape);
   const { message, hint } = describeRegistry(e, ctx);
   const exitCode = EXIT_BY_CODE[e.code] ?? EXIT.failure;
   return hint ? { message, hint, exitCode } : { message, exitCode };

@@ -140,6 +140,14 @@ describe.skipIf(!available)('regctl push', () => {
     expect(r.stderr).toContain('push access');
   });
 
+  it('htpasswd mode without credentials: docker\'s "unauthorized: authentication required", the login hint, exit 3', async () => {
+    const repo = `${regs.htpasswd.host}/pushtest/anon-${uniq()}`;
+    const { dir } = await storeWith(`${repo}:v1`);
+    const r = await cli(await configFor(), dir, ['push', `${repo}:v1`]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`^Error: unauthorized: authentication required\\nhint: not logged in\\? run 'regctl login ${regs.htpasswd.host}'`));
+  });
+
   it('token mode: mounts with a token covering both repositories, and falls back to uploading without pull on the source', async () => {
     const host = regs.token.host;
     const src = `alice/src-${uniq()}`;

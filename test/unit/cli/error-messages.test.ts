@@ -18,6 +18,17 @@ describe('describeError', () => {
     expect(d.message).toBe('manifest for busybox:nope not found: manifest unknown: manifest unknown');
   });
 
+  it('words a 401 without a registry error (HEAD, a Basic realm\'s page) as docker: unauthorized: authentication required', () => {
+    const ctx = { action: 'push' as const, ref: 'r.example/x:y', repository: 'r.example/x', registry: 'r.example' };
+    for (const body of [undefined, '<html>401</html>']) {
+      const e = registryErrorFrom(401, 'Unauthorized', headers({ 'www-authenticate': 'Basic realm="r"' }), body, body ? 'GET' : 'HEAD', 'https://r.example/v2/x/blobs/sha256:0');
+      const d = describeError(e, ctx);
+      expect(d.message).toBe('unauthorized: authentication required');
+      expect(d.hint).toContain("run 'regctl login r.example'");
+      expect(d.exitCode).toBe(EXIT.auth);
+    }
+  });
+
   it('words denied pulls like docker, with a login hint and exit 3', () => {
     const d = describeError(regErr(401, 'UNAUTHORIZED', 'authentication required'), {
       action: 'pull',
