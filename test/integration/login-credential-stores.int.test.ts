@@ -82,6 +82,17 @@ describe.skipIf(!available || noPass)('docker-credential-pass (real helper)', ()
     expect(await new CredentialHelperClient('pass', { env: pass.env }).get(host)).toBeUndefined();
   });
 
+  it('a credHelpers key docker does not match ("https://HOST") leaves the config.json login in use, as in docker', async () => {
+    const host = inject('registries').htpasswd.host;
+    const bob = Buffer.from(`bob:${USERS.bob.password}`).toString('base64');
+    const { env: base } = await configDir({ credHelpers: { [`https://${host}`]: 'pass' }, auths: { [host]: { auth: bob } } });
+    const env = { ...base, ...pass.env };
+    const r = await inspect(`${host}/private/hello:v1`, env);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    // The real helper was not needed: nothing was ever stored in it for this registry.
+    expect(await new CredentialHelperClient('pass', { env: pass.env }).get(host)).toBeUndefined();
+  });
+
   it('a password store that was never initialised fails the login and nothing is saved', async () => {
     const host = inject('registries').htpasswd.host;
     const { env: base, read } = await configDir({ credsStore: 'pass' });

@@ -1,12 +1,14 @@
 // Which store answers for a registry, exactly as docker decides (GetCredentialsStore):
 // credHelpers[key] beats credsStore beats the inline `auths` of config.json; DOCKER_AUTH_CONFIG
 // overlays all of them; ~/.dockercfg is read only when config.json has nothing for the registry.
-import { isRegctlError } from '../../errors.js';
+// Last, a credHelpers entry under a spelling docker ignores (helper-selection.ts) is asked.
+import { isRegctlError, type RegctlError } from '../../errors.js';
 import { ConfigFile } from '../config-file.js';
 import { configDir, configFilePath, legacyConfigFilePath } from '../paths.js';
 import { readEnvAuthConfig } from './env-auth-config.js';
 import { FileStore, findAuthEntry } from './file-store.js';
 import type { HelperOptions } from './helper-process.js';
+import { looseHelper, selectHelper, type HelperSelection } from './helper-selection.js';
 import { HelperStore } from './helper-store.js';
 import type { KeyringClientOptions } from './keyring-client.js';
 import { isBuiltinKeyring, KeyringStore } from './keyring-store.js';
@@ -33,13 +35,7 @@ export interface CredentialResolverOptions {
   keyring?: KeyringClientOptions | false;
 }
 
-/** Where a registry's credentials are configured to live. */
-export interface HelperSelection {
-  /** Helper suffix ('pass' for docker-credential-pass). */
-  name: string;
-  /** 'credHelpers["quay.io"]' or 'credsStore': the config.json setting that chose it. */
-  setting: string;
-}
+export type { HelperSelection };
 
 export class CredentialResolver {
   readonly config: ConfigFile;
@@ -68,20 +64,9 @@ export class CredentialResolver {
     return new CredentialResolver(await ConfigFile.load(file), options);
   }
 
-  /** The helper configured for a registry, or undefined for the inline `auths` store. */
+  /** The helper docker would use for a registry, or undefined for the inline `auths` store. */
   helperFor(registry: string): HelperSelection | undefined {
-    const key = credentialKey(registry);
-    const helpers = this.config.credHelpers;
-    // docker looks up the exact key only; other spellings of the same host ("docker.io",
-    // "https://quay.io") are accepted too, because that is plainly what their author meant.
-    const configured = Object.hasOwn(helpers, key) ? key : Object.keys(helpers).find((k) => sameRegistry(k, key));
-    if (configured !== undefined) {
-      // An empty helper opts the registry out of credsStore (docker does the same).
-      const name = helpers[configured];
-      return name ? { name, setting: `credHelpers[${JSON.stringify(configured)}]` } : undefined;
-    }
-    const store = this.config.credsStore;
-    return store ? { name: store, setting: 'credsStore' } : undefined;
+    return selectHelper(this.config, registry);
   }
 
   /** The store `login` writes to and `logout` erases from (DOCKER_AUTH_CONFIG is read-only). */
@@ -98,9 +83,12 @@ export class CredentialResolver {
         this.#resolved.clear();
         await store.store(key, auth);
       },
+      // What lookups may read from a loosely keyed helper, logout must remove from it too.
       erase: async (key) => {
         this.#resolved.clear();
         await store.erase(key);
+        const loose = looseHelper(this.config, registry);
+        if (loose) await this.#helperStore(loose.name).erase(key);
       },
     };
   }
@@ -134,22 +122,25 @@ export class CredentialResolver {
   async storedKeys(registry: string): Promise<string[]> {
     const key = credentialKey(registry);
     const keys = new Set(Object.keys(this.config.auths).filter((candidate) => sameRegistry(candidate, key)));
-    const selection = this.helperFor(registry);
-    if (selection) {
-      const { client } = this.#helperStore(selection.name);
-      try {
-        for (const candidate of Object.keys(await client.list())) if (sameRegistry(candidate, key)) keys.add(candidate);
-      } catch (err) {
-        if (!isHelperError(err)) throw err;
-        try {
-          if (await client.get(key)) keys.add(key);
-        } catch (getErr) {
-          if (!isHelperError(getErr)) throw getErr;
-          keys.add(key);
-        }
-      }
+    for (const selection of [this.helperFor(registry), looseHelper(this.config, registry)]) {
+      if (selection) for (const stored of await this.#helperKeys(selection, key)) keys.add(stored);
     }
     return [...keys];
+  }
+
+  async #helperKeys(selection: HelperSelection, key: string): Promise<string[]> {
+    const { client } = this.#helperStore(selection.name);
+    try {
+      return Object.keys(await client.list()).filter((candidate) => sameRegistry(candidate, key));
+    } catch (err) {
+      if (!isHelperError(err)) throw err;
+      try {
+        return (await client.get(key)) ? [key] : [];
+      } catch (getErr) {
+        if (!isHelperError(getErr)) throw getErr;
+        return [key];
+      }
+    }
   }
 
   /**
@@ -170,24 +161,35 @@ export class CredentialResolver {
   async #lookup(key: string): Promise<AuthConfig | undefined> {
     const fromEnv = findIn(this.#envAuths, key);
     if (fromEnv) return fromEnv;
-    let auth: AuthConfig | undefined;
     const selection = this.helperFor(key);
-    if (selection) {
-      try {
-        auth = await this.#helperStore(selection.name).get(key);
-      } catch (err) {
-        if (!isRegctlError(err) || err.code !== 'REGCTL_CRED_HELPER') throw err;
-        const program = this.#helperStore(selection.name).description;
-        this.#warn(
-          `${program}:${key}`,
-          `cannot get credentials for ${key} from ${program} (${selection.setting} in ${this.config.path}): ${err.message}; continuing without credentials`,
-        );
-      }
-    } else {
-      auth = await this.#fileStore.get(key);
+    const auth = selection ? await this.#askHelper(selection, key) : await this.#fileStore.get(key);
+    if (auth) return auth;
+    const fromLegacy = findAuthEntry(this.config, key) ? undefined : findIn(await this.#legacyAuths(), key);
+    if (fromLegacy) return fromLegacy;
+    // Leniency: what the author of credHelpers["docker.io"] plainly meant, asked only when docker's
+    // own choice found nothing, so it never hides credentials docker would have used.
+    const loose = looseHelper(this.config, key);
+    if (!loose) return undefined;
+    this.#warn(
+      `loose:${loose.setting}`,
+      `${loose.setting} in ${this.config.path} is not used by docker for ${key}; write the key as ${JSON.stringify(key)}`,
+    );
+    return this.#askHelper(loose, key);
+  }
+
+  /** One helper call; a missing or failing helper is a warning and no credentials. */
+  async #askHelper(selection: HelperSelection, key: string): Promise<AuthConfig | undefined> {
+    const store = this.#helperStore(selection.name);
+    try {
+      return await store.get(key);
+    } catch (err) {
+      if (!isHelperError(err)) throw err;
+      this.#warn(
+        `${store.description}:${key}`,
+        `cannot get credentials for ${key} from ${store.description} (${selection.setting} in ${this.config.path}): ${err.message}; continuing without credentials`,
+      );
+      return undefined;
     }
-    if (auth || findAuthEntry(this.config, key)) return auth;
-    return findIn(await this.#legacyAuths(), key);
   }
 
   #helperStore(name: string): HelperStore {
@@ -222,7 +224,7 @@ export class CredentialResolver {
   }
 }
 
-function isHelperError(err: unknown): boolean {
+function isHelperError(err: unknown): err is RegctlError {
   return isRegctlError(err) && err.code === 'REGCTL_CRED_HELPER';
 }
 

@@ -5,7 +5,7 @@ import { ConfigFile } from '../../../src/config/config-file.js';
 import { DOCKER_HUB_KEY } from '../../../src/config/credentials/keys.js';
 import { parseEnvAuthConfig } from '../../../src/config/credentials/env-auth-config.js';
 import { CredentialResolver, type CredentialResolverOptions } from '../../../src/config/credentials/select.js';
-import { basicAuth, fakeHelperEnv, helperCalls, makeTempDir, removeTempDirs, writeJson } from './support.js';
+import { basicAuth, fakeHelperEnv, helperCalls, makeTempDir, readHelperStore, removeTempDirs, writeJson } from './support.js';
 
 afterEach(removeTempDirs);
 
@@ -79,10 +79,49 @@ describe('store selection (docker GetCredentialsStore)', () => {
     expect(await resolver.resolve('https://quay.io/')).toEqual({ username: 'q', password: 'q-secret', serverAddress: 'quay.io' });
   });
 
-  it('matches Hub aliases and URL-shaped keys in credHelpers', async () => {
-    const { resolver } = await setup({ credHelpers: { 'docker.io': 'hub-helper', 'https://quay.io': 'q-helper' } });
-    expect(resolver.helperFor(DOCKER_HUB_KEY)).toEqual({ name: 'hub-helper', setting: 'credHelpers["docker.io"]' });
-    expect(resolver.helperFor('quay.io')?.name).toBe('q-helper');
+  // docker's getConfiguredCredentialStore: credHelpers[exact key] only.
+  it('selects credHelpers by the exact key docker looks up, never by another spelling', async () => {
+    const { resolver } = await setup({ credsStore: 'test', credHelpers: { 'docker.io': 'hub-helper', 'https://quay.io': 'q-helper' } });
+    expect(resolver.helperFor(DOCKER_HUB_KEY)).toEqual({ name: 'test', setting: 'credsStore' });
+    expect(resolver.helperFor('quay.io')).toEqual({ name: 'test', setting: 'credsStore' });
+    const exact = await setup({ credHelpers: { [DOCKER_HUB_KEY]: 'hub-helper' } });
+    expect(exact.resolver.helperFor('docker.io')).toEqual({ name: 'hub-helper', setting: `credHelpers["${DOCKER_HUB_KEY}"]` });
+  });
+
+  it.each([
+    ['docker.io', DOCKER_HUB_KEY, 'docker.io'],
+    ['index.docker.io', DOCKER_HUB_KEY, 'docker.io'],
+    ['https://my.registry.io', 'my.registry.io', 'my.registry.io'],
+  ])('a credHelpers key %j docker ignores does not hide the config.json credentials of %s', async (looseKey, fileKey, registry) => {
+    const { dir, warnings, resolver } = await setup({
+      credHelpers: { [looseKey]: 'test' },
+      auths: { [fileKey]: { auth: basicAuth('from-file', 'pw') } },
+    });
+    expect(resolver.storeFor(registry).kind).toBe('file');
+    expect(await resolver.resolve(registry)).toEqual({ username: 'from-file', password: 'pw', serverAddress: fileKey });
+    expect(await helperCalls(dir)).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('asks a loosely keyed helper only when docker finds nothing, with a warning naming the key docker uses', async () => {
+    const { dir, file, warnings, resolver } = await setup(
+      { credHelpers: { 'docker.io': 'test' } },
+      { helperEntries: { [DOCKER_HUB_KEY]: helperCreds('hub') } },
+    );
+    expect(await resolver.resolve('docker.io')).toMatchObject({ username: 'hub', password: 'hub-secret' });
+    expect(await helperCalls(dir)).toEqual([`get ${DOCKER_HUB_KEY}`]);
+    expect(warnings).toEqual([`credHelpers["docker.io"] in ${file} is not used by docker for ${DOCKER_HUB_KEY}; write the key as "${DOCKER_HUB_KEY}"`]);
+  });
+
+  it('logout erases what a loosely keyed helper holds, so nothing is read afterwards', async () => {
+    const { dir, resolver } = await setup(
+      { credHelpers: { 'https://my.registry.io': 'test' }, auths: { 'my.registry.io': { auth: basicAuth('file', 'pw') } } },
+      { helperEntries: { 'my.registry.io': helperCreds('old') } },
+    );
+    expect(await resolver.storedKeys('my.registry.io')).toEqual(['my.registry.io']);
+    await resolver.storeFor('my.registry.io').erase('my.registry.io');
+    expect(await readHelperStore(dir)).toEqual({});
+    expect(await resolver.resolve('my.registry.io')).toBeUndefined();
   });
 
   it('finds the Hub under its canonical key with any alias', async () => {
