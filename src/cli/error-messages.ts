@@ -159,7 +159,9 @@ function describeRegistry(e: ErrorShape, ctx: ErrorContext): { message: string; 
     const described = describeDiscovery(e, ctx);
     if (described) return described;
   }
-  if (e.code === 'REGCTL_NOT_FOUND' && ctx.ref) {
+  // Only a registry's 404 is "manifest for REF not found": a platform missing from an index
+  // (no status) is docker's "no matching manifest for linux/s390x in the manifest list entries" alone.
+  if (e.code === 'REGCTL_NOT_FOUND' && ctx.ref && e.status !== undefined) {
     if (action === 'manifest-inspect' || action === 'digest' || action === 'ratelimit' || action === 'delete') return { message: `no such manifest: ${ctx.ref}` };
     if (action === 'pull') {
       const unknownName = e.errors?.some((x) => x.code === 'NAME_UNKNOWN');

@@ -6,6 +6,7 @@
 import { endianness } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { Descriptor, ImageIndex, Platform } from './manifest.js';
+import { KNOWN_ARCH, KNOWN_OS } from './platform-names.js';
 
 interface Normalized {
   os: string;
@@ -46,14 +47,35 @@ function normalize(p: Platform): Normalized {
 }
 
 /**
- * Parse `os/arch[/variant]` (`linux/arm64/v8`, `linux/amd64`). Case and architecture aliases
- * are normalised (`Linux/x86_64` -> linux/amd64); a given variant is kept.
+ * docker's one-word `--platform` (containerd's platforms.Parse): a known OS takes this
+ * machine's architecture (`linux`), a known architecture this machine's OS (`arm64`).
+ */
+function parseOneWord(word: string, s: string): Platform {
+  const os = word.toLowerCase() === 'macos' ? 'darwin' : word.toLowerCase();
+  const host = hostPlatform();
+  if (KNOWN_OS.has(os)) {
+    const keepVariant = host.architecture === 'arm' && host.variant !== undefined && host.variant !== 'v7';
+    return Object.freeze({ os, architecture: host.architecture, ...(keepVariant ? { variant: host.variant } : {}) });
+  }
+  const arch = normalizeArch(word, '');
+  if (KNOWN_ARCH.has(arch.architecture)) {
+    const implied = /^(armhf|armel)$/i.test(word);
+    return Object.freeze({ os: host.os, architecture: arch.architecture, ...(implied ? { variant: arch.variant } : {}) });
+  }
+  throw new UsageError(`invalid platform "${s}": unknown operating system or architecture (expected os/arch[/variant], e.g. linux/amd64, or one of them)`);
+}
+
+/**
+ * Parse `os/arch[/variant]` (`linux/arm64/v8`, `linux/amd64`), or docker's one word (`arm64`,
+ * `linux`). Case and architecture aliases are normalised (`Linux/x86_64` -> linux/amd64); a
+ * given variant is kept.
  */
 export function parsePlatform(s: string): Platform {
   const parts = s.split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
+  if (parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
     throw new UsageError(`invalid platform "${s}": expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8`);
   }
+  if (parts.length === 1) return parseOneWord(parts[0]!, s);
   const [os = '', architecture = '', variant = ''] = parts;
   const arch = normalizeArch(architecture, variant);
   // Keep the user's choice of writing a variant or not (`linux/arm64` stays without v8), except

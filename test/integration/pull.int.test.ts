@@ -121,7 +121,15 @@ describe.skipIf(!available)('regctl pull', () => {
     }
     const miss = await cli(await newStore(), ['pull', '--platform', 'linux/s390x', ref]);
     expect(miss.code).not.toBe(0);
-    expect(miss.stderr).toContain('no matching manifest for linux/s390x in the manifest list entries');
+    expect(miss.stderr).toBe('Error: no matching manifest for linux/s390x in the manifest list entries\n');
+    // docker's one-word --platform: an architecture (this machine's OS) or an OS (this machine's architecture).
+    const shortStore = await newStore();
+    const short = await cli(shortStore, ['pull', '--platform', 'arm64', ref]);
+    expect(short.code, short.stderr).toBe(0);
+    const shortIndex = JSON.parse(await readFile(path.join(shortStore, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    expect(shortIndex.manifests[0]!.digest).toBe(byArch('arm64').digest);
+    const linux = await cli(await newStore(), ['pull', '--platform', 'linux', ref]);
+    expect(linux.code, linux.stderr).toBe(0);
   });
 
   it('pulls by digest and verifies it', async () => {

@@ -35,7 +35,17 @@ describe('parsePlatform', () => {
     expect(Object.isFrozen(platform)).toBe(true);
   });
 
-  it.each(['', 'linux', 'linux/', '/amd64', 'linux/amd64/v8/extra', 'linux amd64', 'linux/amd 64', 'linux//v8'])(
+  it("accepts docker's one word: an OS takes this machine's architecture, an architecture this machine's OS", () => {
+    const host = hostPlatform();
+    expect(parsePlatform('arm64')).toEqual({ os: host.os, architecture: 'arm64' });
+    expect(parsePlatform('x86_64')).toEqual({ os: host.os, architecture: 'amd64' });
+    expect(parsePlatform('armhf')).toEqual({ os: host.os, architecture: 'arm', variant: 'v7' });
+    expect(parsePlatform('Linux')).toEqual({ os: 'linux', architecture: host.architecture, ...(host.architecture === 'arm' && host.variant !== 'v7' ? { variant: host.variant } : {}) });
+    expect(parsePlatform('windows').os).toBe('windows');
+    expect(() => parsePlatform('beos')).toThrow(expect.objectContaining({ code: 'REGCTL_USAGE', message: expect.stringContaining('unknown operating system or architecture') }));
+  });
+
+  it.each(['', 'beos', 'linux/', '/amd64', 'linux/amd64/v8/extra', 'linux amd64', 'linux/amd 64', 'linux//v8'])(
     'refuses %j with a usage error',
     (input) => {
       expect(() => parsePlatform(input)).toThrow(
