@@ -10,7 +10,7 @@ import { readRegistryError, type RegistryError } from './registry-error.js';
 import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, withRetry } from './retry.js';
 import { mergeScopes } from './scope.js';
 import type { TlsOptions } from './tls.js';
-import { fetchToken, TokenCache, type Credential } from './token.js';
+import { fetchToken, TokenCache, type Credential, type TokenRequest } from './token.js';
 
 export interface RetryInfo {
   attempt: number;
@@ -35,6 +35,8 @@ export interface RegistryTransportOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Attempts for retryable failures (network errors, 429, 5xx). */
   attempts?: number;
+  /** Whether plain HTTP is allowed to another host (a token realm): loopback or marked insecure. */
+  isHttpAllowed?: (host: string) => boolean;
   /** Fixed scheme (mirror URLs name theirs); default: HTTPS, then HTTP where allowed. */
   scheme?: 'https' | 'http';
 }
@@ -95,6 +97,16 @@ export class RegistryTransport {
     return cred?.identityToken ? `id:${cred.identityToken.length}:${cred.username ?? ''}` : (cred?.username ?? '');
   }
 
+  /** Where a token realm may be: HTTPS anywhere; plain HTTP per token.ts's checkRealm. */
+  private realmPolicy(ep: Endpoint): Pick<TokenRequest, 'registryIsHttps' | 'allowHttpRealm' | 'registryHost' | 'isHttpAllowed'> {
+    return {
+      registryIsHttps: ep.origin.startsWith('https:'),
+      allowHttpRealm: this.opts.insecure, // loopback's implied plain HTTP does not cover a realm elsewhere
+      registryHost: new URL(ep.origin).host,
+      isHttpAllowed: this.opts.isHttpAllowed ?? (() => false),
+    };
+  }
+
   private async authorization(ep: Endpoint, scopes: string[], signal?: AbortSignal, force = false): Promise<string | undefined> {
     const ch = ep.challenge;
     if (!ch) return undefined;
@@ -115,8 +127,7 @@ export class RegistryTransport {
         challenge: { realm, ...(ch.params.service ? { service: ch.params.service } : {}) },
         scopes: wanted,
         ...(cred ? { credential: cred } : {}),
-        registryIsHttps: ep.origin.startsWith('https:'),
-        allowHttpRealm: this.opts.insecure, // loopback's implied plain HTTP does not cover a realm elsewhere
+        ...this.realmPolicy(ep),
         ...(ep.tls ? { tls: ep.tls } : {}),
         ...(signal ? { signal } : {}),
         userAgent: this.opts.userAgent,
@@ -224,8 +235,7 @@ export class RegistryTransport {
       scopes: [],
       ...(cred ? { credential: cred } : {}),
       offline: opts.offline ?? true,
-      registryIsHttps: ep.origin.startsWith('https:'),
-      allowHttpRealm: this.opts.insecure, // loopback's implied plain HTTP does not cover a realm elsewhere
+      ...this.realmPolicy(ep),
       ...(ep.tls ? { tls: ep.tls } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       userAgent: this.opts.userAgent,

@@ -35,8 +35,12 @@ export interface TokenRequest {
   offline?: boolean;
   /** Scheme of the registry: an https registry must not send credentials to an http realm. */
   registryIsHttps: boolean;
-  /** Registry allowed to use a plain-HTTP realm (marked insecure or loopback). */
+  /** An HTTPS registry allowed to use a plain-HTTP realm (marked insecure). */
   allowHttpRealm: boolean;
+  /** The registry's host[:port]: a plain-HTTP realm on another host needs isHttpAllowed for that host. */
+  registryHost?: string;
+  /** Whether plain HTTP is allowed to `host[:port]` (loopback, or marked insecure). */
+  isHttpAllowed?: (host: string) => boolean;
   tls?: TlsOptions;
   signal?: AbortSignal;
   userAgent: string;
@@ -65,7 +69,20 @@ function checkRealm(realm: string, req: TokenRequest): URL {
       `refusing plain-HTTP token realm ${url.origin} for an HTTPS registry (credentials would travel unencrypted)`,
     );
   }
+  // A plain-HTTP registry (a loopback fallback, or marked insecure) vouches for itself only: a
+  // realm on another host gets plain HTTP, and with it the password, only if that host may too.
+  if (url.protocol === 'http:' && req.registryHost !== undefined && !sameHostname(url, req.registryHost) && !(req.isHttpAllowed?.(url.host) ?? false)) {
+    throw new RegctlError(
+      'REGCTL_REGISTRY',
+      `refusing plain-HTTP token realm ${url.origin} of ${req.registryHost}: another host, not marked insecure (credentials would travel unencrypted to it)`,
+      { hint: `if that token server is meant to be plain HTTP, pass --insecure-registry ${url.host}` },
+    );
+  }
   return url;
+}
+
+function sameHostname(url: URL, hostPort: string): boolean {
+  return URL.canParse(`http://${hostPort}/`) && new URL(`http://${hostPort}/`).hostname === url.hostname;
 }
 
 async function parseTokenResponse(res: HttpResponse): Promise<Token> {

@@ -105,6 +105,7 @@ export class RemoteRegistry {
         // As for registries (and docker's default 127.0.0.0/8 insecure range): loopback may fall back to HTTP.
         allowHttp: m.scheme === 'http' || insecure || isLoopbackHost(m.host),
         insecure,
+        isHttpAllowed: (host) => this.isHttpAllowed(host),
         tls: () => loadRegistryTls(m.host, { ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}), insecure }),
         userAgent: o.userAgent ?? USER_AGENT,
         tokenCache: this.tokens,
@@ -114,6 +115,11 @@ export class RemoteRegistry {
       this.transports.set(key, t);
     }
     return t;
+  }
+
+  /** Plain HTTP to `host[:port]`: loopback, or marked insecure (also asked for token realms). */
+  private isHttpAllowed(host: string): boolean {
+    return isLoopbackHost(host) || isMarkedInsecure(host, this.opts.insecureRegistries ?? []);
   }
 
   transport(registry: string): RegistryTransport {
@@ -127,6 +133,7 @@ export class RemoteRegistry {
         ...(o.credentials ? { credential: () => o.credentials!(registry) } : {}),
         allowHttp: insecure || isLoopbackHost(registry),
         insecure,
+        isHttpAllowed: (host) => this.isHttpAllowed(host),
         tls: () => loadRegistryTls(registry, { ...(o.certsDirs ? { certsDirs: o.certsDirs } : {}), insecure }),
         userAgent: o.userAgent ?? USER_AGENT,
         tokenCache: this.tokens,
