@@ -13,6 +13,7 @@ import { remoteDestination } from '../store/remote/image-destination.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { planPush, type PushPlan } from './push-plan.js';
 import { pushEventsOf, type PushEvent } from './push-progress.js';
+import { recordPushedDigest } from './push-repo-digest.js';
 import type { ProgressListener } from './progress.js';
 import { transfer } from './transfer.js';
 
@@ -81,7 +82,8 @@ export async function push(remote: RemoteRegistry, store: LayoutStore, ref: Refe
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: pushEventsOf(opts.onProgress, { ref: ref.toString(), repository: ref.name(), tag }) } : {}),
   });
-  await store.recordSources(plan.blobs.map((d) => d.digest), ref.name());
+  // Independent files under their own locks: the blob-source hints and index.json (RepoDigests).
+  await Promise.all([store.recordSources(plan.blobs.map((d) => d.digest), ref.name()), recordPushedDigest(store, ref, result.digest)]);
   return {
     ref: ref.toString(),
     tag,

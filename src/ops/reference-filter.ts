@@ -5,7 +5,8 @@
 import { UsageError } from '../errors.js';
 import type { Reference } from '../reference/parse.js';
 
-const escapeRegExp = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+// Not '-': outside a class it needs no escape, and under the u flag `\-` is a syntax error.
+const escapeRegExp = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 /** Go's path.Match pattern as an anchored RegExp; UsageError for a malformed pattern. */
 export function pathPattern(pattern: string): RegExp {

@@ -148,6 +148,18 @@ describe.skipIf(!available)('regctl push', () => {
     expect(r.stderr).toMatch(new RegExp(`^Error: unauthorized: authentication required\\nhint: not logged in\\? run 'regctl login ${regs.htpasswd.host}'`));
   });
 
+  it('records the pushed repository\'s digest: RepoDigests in inspect and images --digests, as docker does', async () => {
+    const repo = `${regs.open.host}/pushtest/digests-${uniq()}`;
+    const { dir, image } = await storeWith(`${repo}:v1`);
+    const cfg = await configFor();
+    expect((await cli(cfg, dir, ['inspect', '--format', '{{json .RepoDigests}}', `${repo}:v1`])).stdout.trim()).toBe('[]');
+    expect((await cli(cfg, dir, ['push', `${repo}:v1`])).code).toBe(0);
+    const inspect = await cli(cfg, dir, ['inspect', '--format', '{{json .RepoDigests}}', `${repo}:v1`]);
+    expect(inspect.stdout.trim()).toBe(JSON.stringify([`${repo}@${image.digest}`]));
+    const images = await cli(cfg, dir, ['images', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}', repo]);
+    expect(images.stdout.trim()).toBe(`${repo} v1 ${image.digest}`);
+  });
+
   it('token mode: mounts with a token covering both repositories, and falls back to uploading without pull on the source', async () => {
     const host = regs.token.host;
     const src = `alice/src-${uniq()}`;

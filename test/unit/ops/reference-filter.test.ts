@@ -5,6 +5,8 @@ import { parseReference } from '../../../src/reference/parse.js';
 describe('pathPattern (Go path.Match)', () => {
   it.each([
     ['busybox', 'busybox', true],
+    ['my-app', 'my-app', true], // '-' outside a class: was an invalid escape under the u flag
+    ['127.0.0.1:5000/team/my-app', '127.0.0.1:5000/team/my-app', true],
     ['busy*', 'busybox', true],
     ['*', 'library/busybox', false],
     ['*/*', 'library/busybox', true],
