@@ -32,7 +32,7 @@ beforeAll(async () => {
   await fs.writeFile(path.join(bin, 'docker-credential-fake'), helperScript, { mode: 0o755 });
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const config = {
-    credHelpers: { 'reg.example:5000': 'fake', 'docker.io': 'fake', 'nothing.example': 'fake' },
+    credHelpers: { 'reg.example:5000': 'fake', 'https://index.docker.io/v1/': 'fake', 'nothing.example': 'fake' },
     auths: {
       'file.example': { auth: b64(`fileuser:${FILE_SECRET}`) },
       'oauth.example': { auth: b64('oauthuser:'), identitytoken: IDENTITY_TOKEN },
