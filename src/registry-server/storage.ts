@@ -216,8 +216,13 @@ export class RegistryStorage {
    */
   async referrers(repo: string, subject: string): Promise<Descriptor[]> {
     const linked = await readReferrerLinks(this.repoDir(repo), subject);
-    const live = await Promise.all(linked.map((d) => this.exists(this.manifestLinkPath(repo, d.digest))));
-    const byDigest = new Map(linked.filter((_, i) => live[i]).map((d) => [d.digest, d]));
+    // One readdir per algorithm rather than a stat per referrer: a subject may have thousands.
+    const live = new Set<string>();
+    for (const algorithm of new Set(linked.map((d) => parseDigest(d.digest).algorithm))) {
+      const dir = path.join(this.repoDir(repo), MANIFEST_LINKS_DIR, algorithm);
+      for (const hex of await fs.readdir(dir).catch(() => [] as string[])) live.add(`${algorithm}:${hex}`);
+    }
+    const byDigest = new Map(linked.filter((d) => live.has(d.digest)).map((d) => [d.digest, d]));
     for (const d of await tagSchemaReferrers(this, repo, subject, new Set(byDigest.keys()))) byDigest.set(d.digest, d);
     return [...byDigest.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
   }
