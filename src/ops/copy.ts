@@ -10,7 +10,7 @@ import type { Reference } from '../reference/parse.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import { openDestination, openSource, type LocationContext } from './open-location.js';
-import type { PushResult } from './push.js';
+import { pushResultOf, type PushResult } from './push.js';
 import { pushEventsOf, type PushEvent } from './push-progress.js';
 import type { ProgressListener } from './progress.js';
 import { DEFAULT_TRANSFER_CONCURRENCY, transfer } from './transfer.js';
@@ -68,17 +68,7 @@ export async function copy(ctx: LocationContext, from: Location, to: Location, o
         ...(opts.onProgress ? { onProgress: pushEventsOf(opts.onProgress, described) } : {}),
         ...(target.transport === 'docker' && target.ref.digest ? { expectDigest: target.ref.digest } : {}),
       });
-      return {
-        ref: described.ref,
-        tag: described.tag,
-        digest: result.digest,
-        size: result.size,
-        mediaType: result.mediaType,
-        bytesUploaded: result.bytesTransferred,
-        pushed: result.written,
-        existed: result.existed,
-        mounted: result.mounted,
-      };
+      return pushResultOf(described.ref, described.tag, result);
     } finally {
       await destination.close();
     }

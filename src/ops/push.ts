@@ -15,7 +15,7 @@ import { planPush, type PushPlan } from './push-plan.js';
 import { pushEventsOf, type PushEvent } from './push-progress.js';
 import { recordPushedDigest } from './push-repo-digest.js';
 import type { ProgressListener } from './progress.js';
-import { transfer } from './transfer.js';
+import { transfer, type TransferResult } from './transfer.js';
 
 /**
  * Blobs in flight at once. Pushes are bound by the registry's CPU (hashing and writing what it
@@ -84,8 +84,13 @@ export async function push(remote: RemoteRegistry, store: LayoutStore, ref: Refe
   });
   // Independent files under their own locks: the blob-source hints and index.json (RepoDigests).
   await Promise.all([store.recordSources(plan.blobs.map((d) => d.digest), ref.name()), recordPushedDigest(store, ref, result.digest)]);
+  return pushResultOf(ref.toString(), tag, result);
+}
+
+/** A transfer's outcome in push's terms (push and copy both report as `docker push`). */
+export function pushResultOf(ref: string, tag: string, result: TransferResult): PushResult {
   return {
-    ref: ref.toString(),
+    ref,
     tag,
     digest: result.digest,
     size: result.size,
