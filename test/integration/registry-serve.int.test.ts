@@ -1,7 +1,7 @@
 // `regctl registry serve` (the embedded registry) against skopeo and against regctl itself:
 // started through the CLI on port 0, skopeo copies in and out with digests preserved, regctl
 // push (mount, chunked) / pull / manifest inspect / tags pagination / catalog, the
-// distribution API details (errors, ranges, upload sessions), and serving a regctl store.
+// distribution API details (errors, ranges, upload sessions, referrers), and serving a regctl store.
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -264,6 +264,43 @@ describe.skipIf(!available)('regctl registry serve', () => {
     const search = await cli(other, ['search', `${reg.host}/busybox`]);
     expect(search.code, search.stderr).toBe(0);
     expect(search.stdout).toContain(`${reg.host}/tools/busybox`);
+  });
+
+  it('referrers API: an SBOM attached to a pushed image is listed with its artifactType and annotations, OCI-Subject on the PUT, the filter, an invalid reference is 404, and a store prune keeps the referrer', async () => {
+    const repo = `${reg.url}/v2/discover/app`;
+    const empty = Buffer.from('{}');
+    const sbom = Buffer.from('{"spdxVersion":"SPDX-2.3"}');
+    for (const blob of [empty, sbom]) expect((await rawRequest(`${repo}/blobs/uploads/?digest=${sha256(blob)}`, { method: 'POST', body: blob })).status).toBe(201);
+    const image = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(empty), size: 2 }, layers: [] }));
+    const put = (ref: string, body: Buffer) => rawRequest(`${repo}/manifests/${ref}`, { method: 'PUT', body, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    expect((await put('v1', image)).status).toBe(201);
+    const attached = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/spdx+json',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(empty), size: 2 },
+      layers: [{ mediaType: 'application/spdx+json', digest: sha256(sbom), size: sbom.length, annotations: { 'org.opencontainers.image.title': 'sbom.spdx.json' } }],
+      subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(image), size: image.length },
+      annotations: { 'org.opencontainers.image.created': '2026-01-01T00:00:00Z' },
+    }));
+    const r = await put(sha256(attached), attached);
+    expect(r.status).toBe(201);
+    expect(r.headers['oci-subject']).toBe(sha256(image));
+    // A store prune on the registry's directory (the manifest link is a root) keeps it.
+    expect((await cli(reg.dir, ['prune'])).code).toBe(0);
+    for (const filter of ['', '?artifactType=application%2Fspdx%2Bjson']) {
+      const list = await rawRequest(`${repo}/referrers/${sha256(image)}${filter}`);
+      expect(list.status).toBe(200);
+      expect(list.headers['content-type']).toBe('application/vnd.oci.image.index.v1+json');
+      expect(list.headers['oci-filters-applied']).toBe(filter ? 'artifactType' : undefined);
+      expect(list.json()).toEqual({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(attached), size: attached.length, artifactType: 'application/spdx+json', annotations: { 'org.opencontainers.image.created': '2026-01-01T00:00:00Z' } }] });
+    }
+    expect((await rawRequest(`${repo}/manifests/${sha256(attached)}`)).status).toBe(200);
+    const other = await rawRequest(`${repo}/referrers/${sha256(image)}?artifactType=application%2Fother`);
+    expect(other.json()).toEqual({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
+    const invalid = await rawRequest(`${repo}/manifests/.INVALID_MANIFEST_NAME`);
+    expect(invalid.status).toBe(404);
+    expect((invalid.json() as { errors: { code: string }[] }).errors[0]!.code).toBe('MANIFEST_UNKNOWN');
+    expect((await rawRequest(`${repo}/manifests/${sha256(attached)}`, { method: 'DELETE' })).status).toBe(202);
+    expect((await rawRequest(`${repo}/referrers/${sha256(image)}`)).json()).toEqual({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
   });
 
   it('drops an upload session whose body is still arriving when the client asks for its status (as distribution does)', async () => {
