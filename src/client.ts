@@ -68,9 +68,9 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions = {}) {
     this.options = options;
-    const { configDir, storeDir, onWarning, resolver, credentials, env, insecureRegistries, mirrors, certsDirs, ...transport } = options;
+    const { configDir, storeDir, onWarning, resolver, credentials, env, insecureRegistries, mirrors, certsDirs, timeoutMs, ...transport } = options;
     this.#transport = transport;
-    this.#session = new Session({ configDir, env, storeDir, insecureRegistries, mirrors, certsDirs, credentials, resolver, onWarning });
+    this.#session = new Session({ configDir, env, storeDir, insecureRegistries, mirrors, certsDirs, credentials, resolver, onWarning, timeoutMs });
   }
 
   /**

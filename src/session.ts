@@ -24,6 +24,7 @@ import type { LayoutStore } from './store/layout/layout-store.js';
 import type { MirrorTable } from './store/remote/mirror-router.js';
 import { defaultStorePath } from './store/store-path.js';
 import { defaultCertsDirs } from './transport/certs-dirs.js';
+import { parseTimeout } from './transport/timeouts.js';
 import type { Credential } from './transport/token.js';
 
 export const ENV_AUTH_WARNING = 'DOCKER_AUTH_CONFIG is set: its credentials take precedence over config.json and credential helpers';
@@ -53,6 +54,8 @@ export interface SessionOptions {
   resolver?: Omit<CredentialResolverOptions, 'configDirFlag' | 'env' | 'onWarning'> | undefined;
   /** Non-fatal problems, each message once; the CLI prints them as `WARNING: ...`. */
   onWarning?: ((message: string) => void) | undefined;
+  /** How long a silent registry is waited on (`--timeout`); default $REGCTL_TIMEOUT, else 30 s (transport/timeouts.ts). */
+  timeoutMs?: number | undefined;
 }
 
 /** The transport settings of this machine (a subset of RemoteOptions). */
@@ -61,6 +64,8 @@ export interface RegistrySettings {
   insecureRegistries: string[];
   mirrors: Record<string, string[]>;
   certsDirs: string[];
+  /** The caller's timeout, else $REGCTL_TIMEOUT; absent: the HTTP client's default. */
+  timeoutMs?: number;
 }
 
 export class Session {
@@ -125,6 +130,7 @@ export class Session {
       insecureRegistries: [...(o.insecureRegistries ?? []), ...daemon.insecureRegistries, ...registries.insecureRegistries],
       mirrors,
       certsDirs: [...(o.extraCertsDirs ?? []), ...(o.certsDirs ?? defaultCertsDirs(this.env))],
+      ...timeoutSetting(o.timeoutMs, this.env),
     };
   }
 
@@ -161,4 +167,11 @@ export class Session {
     if (given === false) return undefined;
     return given ?? ((registry) => this.credentials(registry));
   }
+}
+
+/** `timeoutMs` given, else REGCTL_TIMEOUT (a bad value is a UsageError), else nothing (the default). */
+function timeoutSetting(given: number | undefined, env: NodeJS.ProcessEnv): { timeoutMs?: number } {
+  if (given !== undefined) return { timeoutMs: given };
+  const fromEnv = env.REGCTL_TIMEOUT;
+  return fromEnv ? { timeoutMs: parseTimeout(fromEnv, 'REGCTL_TIMEOUT') } : {};
 }

@@ -14,6 +14,7 @@ export interface GlobalOptions {
   certsDir?: string[];
   store?: string;
   registryMirror?: string[];
+  timeout?: string;
 }
 
 export class CliContext {
@@ -53,8 +54,8 @@ export class CliContext {
    * never ask for it load none of it.
    */
   session(): Promise<Session> {
-    this.sessionPromise ??= import('../session.js').then(
-      ({ Session }) =>
+    this.sessionPromise ??= Promise.all([import('../session.js'), import('../transport/timeouts.js')]).then(
+      ([{ Session }, { parseTimeout }]) =>
         new Session({
           configDir: this.globals.config,
           env: this.io.env,
@@ -64,6 +65,7 @@ export class CliContext {
           extraCertsDirs: this.globals.certsDir,
           resolver: { onHelperStderr: (text) => this.io.stderr.write(text) },
           onWarning: (message) => this.warnOnce(message),
+          timeoutMs: this.globals.timeout === undefined ? undefined : parseTimeout(this.globals.timeout),
         }),
     );
     return this.sessionPromise;
@@ -95,7 +97,19 @@ export class CliContext {
           this.err(`${registry}: ${info.reason}: Retrying in ${seconds} second${seconds === 1 ? '' : 's'}`);
         } else this.debug(`${registry}: retrying in ${Math.round(info.delayMs)} ms (${info.reason})`);
       },
+      onWaiting: (host) => this.waiting(host),
     };
+  }
+
+  /**
+   * A registry slow to answer: `Waiting for HOST…` once per host on a terminal, so a silent
+   * registry is not mistaken for a hung regctl; a --debug line elsewhere (logs stay quiet).
+   */
+  private waiting(host: string): void {
+    if (this.io.stderr.isTTY) {
+      if (!this.warned.has(`waiting:${host}`)) this.err(`Waiting for ${host}…`);
+      this.warned.add(`waiting:${host}`);
+    } else this.debug(`waiting for ${host} to answer`);
   }
 
   remote(): Promise<RemoteRegistry> {

@@ -70,7 +70,7 @@ const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** The global options that take a value, as `--store DIR` or `--store=DIR` (--debug takes none). */
-const VALUE_OPTIONS: ReadonlySet<string> = new Set(['--config', '--insecure-registry', '--store', '--certs-dir', '--registry-mirror']);
+const VALUE_OPTIONS: ReadonlySet<string> = new Set(['--config', '--insecure-registry', '--store', '--certs-dir', '--registry-mirror', '--timeout']);
 
 /**
  * The commands a run of `args` needs, read the way commander reads them: global options (and
@@ -111,6 +111,7 @@ export function buildProgram(io: CliIO, makeContext: ContextFactory, args?: read
     .option('--store <dir>', 'local image store, an OCI layout (default $REGCTL_STORE, else $XDG_DATA_HOME/regctl)')
     .addOption(new Option('--certs-dir <dir>', 'extra certs.d directory holding HOST[:PORT]/ca.crt, client.cert, client.key (repeatable)').argParser(collect))
     .addOption(new Option('--registry-mirror <url>', 'pull Docker Hub images through this mirror first (repeatable; REGISTRY=URL mirrors another registry)').argParser(collect))
+    .option('--timeout <duration>', 'how long a registry that does not answer is waited on, e.g. 30s, 2m (default $REGCTL_TIMEOUT, else 30s)')
     .helpCommand(true)
     .showSuggestionAfterError(true)
     .exitOverride()

@@ -5,7 +5,7 @@ import { RegctlError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import { findChallenge, parseChallenges, type Challenge } from './challenge.js';
 import type { HttpClient } from './http.js';
-import { isRetryableNetworkError, withRetry } from './retry.js';
+import { isNoAnswer, isRetryableNetworkError, withRetry } from './retry.js';
 import type { TlsOptions } from './tls.js';
 
 export interface Endpoint {
@@ -76,7 +76,7 @@ async function pingOrigin(opts: DiscoveryOptions, origin: string, tls: TlsOption
     {
       attempts: opts.attempts ?? 3,
       signal,
-      shouldRetry: (err: unknown) => ({ retry: isRetryableNetworkError(err) && !isCertificateError(err) }),
+      shouldRetry: (err: unknown) => ({ retry: isRetryableNetworkError(err) && !isCertificateError(err) && !isNoAnswer(err) }),
       onRetry: opts.onRetry,
     },
   );

@@ -134,7 +134,8 @@ export function networkError(err: unknown, req: Pick<HttpRequest, 'method' | 'ur
     return Object.assign(new RegctlError('REGCTL_TLS', `${where}: TLS error: ${detail}`, { cause: err }), { errno: code });
   }
   if (/TIMEOUT/.test(code)) {
-    return Object.assign(new RegctlError('REGCTL_TIMEOUT', `${where}: timed out (${code})`, { cause: err }), { errno: code });
+    const hint = 'the server took the connection but did not answer in time; if it is only slow, wait longer with --timeout (REGCTL_TIMEOUT)';
+    return Object.assign(new RegctlError('REGCTL_TIMEOUT', `${where}: timed out (${detail || code})`, { cause: err, hint }), { errno: code });
   }
   return Object.assign(new RegctlError('REGCTL_NETWORK', `${where}: ${detail}${code && !detail?.includes(code) ? ` (${code})` : ''}`, { cause: err }), { errno: code });
 }

@@ -11,6 +11,7 @@ import { RegctlError } from '../errors.js';
 import { ConnectionPools } from './connection-pools.js';
 import { networkError, readLimited, RecordHeaders, statusText, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
 import { proxyFor, proxySettingsFrom, type ProxySettings } from './proxy-env.js';
+import { bodyWindowMs, DEFAULT_TIMEOUT_MS, MIN_PROGRESS_BYTES, waitingNoticeMs, type TimeoutOptions } from './timeouts.js';
 
 /** A body left unread up to this size is drained so its connection can be reused; a longer one is cut. */
 const DRAIN_LIMIT = 256 * 1024;
@@ -18,10 +19,14 @@ const DRAIN_LIMIT = 256 * 1024;
 export class NodeHttpClient implements HttpClient {
   private readonly pools = new ConnectionPools();
   private readonly proxies: ProxySettings;
+  private readonly timeoutMs: number;
+  private readonly onWaiting: ((host: string) => void) | undefined;
 
-  /** `env` is where HTTP(S)_PROXY / NO_PROXY are read from (default process.env). */
-  constructor(opts: { env?: NodeJS.ProcessEnv } = {}) {
+  /** `env` is where HTTP(S)_PROXY / NO_PROXY are read from (default process.env); timeouts.ts has the rest. */
+  constructor(opts: { env?: NodeJS.ProcessEnv } & TimeoutOptions = {}) {
     this.proxies = proxySettingsFrom(opts.env ?? process.env);
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.onWaiting = opts.onWaiting;
   }
 
   send(req: HttpRequest): Promise<HttpResponse> {
@@ -41,13 +46,14 @@ export class NodeHttpClient implements HttpClient {
     } else if (req.body) {
       stream = req.body instanceof Readable ? req.body : Readable.from(req.body, { objectMode: false });
     }
-    const headersTimeoutMs = req.headersTimeoutMs ?? 30_000;
-    const bodyTimeoutMs = req.bodyTimeoutMs ?? 60_000;
+    const headersTimeoutMs = req.headersTimeoutMs ?? this.timeoutMs;
+    const bodyTimeoutMs = req.bodyTimeoutMs ?? bodyWindowMs(this.timeoutMs);
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
       const fail = (err: unknown) => {
         clearTimeout(timer);
+        clearTimeout(notice);
         if (settled) return;
         settled = true;
         // A RegctlError from the request body's source (a local check) keeps its type; anything
@@ -67,20 +73,20 @@ export class NodeHttpClient implements HttpClient {
         return;
       }
       const timer = setTimeout(() => {
-        request.destroy(timeoutError('ERR_HTTP_HEADERS_TIMEOUT', `no response headers within ${headersTimeoutMs} ms`));
+        request.destroy(timeoutError('ERR_HTTP_HEADERS_TIMEOUT', `no response within ${duration(headersTimeoutMs)}`));
       }, headersTimeoutMs);
+      const onWaiting = this.onWaiting;
+      const notice = onWaiting ? setTimeout(() => onWaiting(url.host), waitingNoticeMs(headersTimeoutMs)) : undefined;
       request.once('error', fail);
       request.once('response', (res: http.IncomingMessage) => {
         clearTimeout(timer);
+        clearTimeout(notice);
         if (settled) {
           res.destroy();
           return;
         }
         settled = true;
-        // Idle limit while the body streams; the pool resets the socket's timeout when it is freed.
-        request.setTimeout(bodyTimeoutMs, () => {
-          res.destroy(timeoutError('ERR_HTTP_BODY_TIMEOUT', `no data for ${bodyTimeoutMs} ms while reading the response`));
-        });
+        watchProgress(res, bodyTimeoutMs);
         resolve(wrapResponse(req, res));
       });
       if (stream) {
@@ -98,6 +104,30 @@ export class NodeHttpClient implements HttpClient {
   async close(): Promise<void> {
     this.pools.close();
   }
+}
+
+/**
+ * Cuts a body that stalls: less than MIN_PROGRESS_BYTES reached the socket in a window. A body
+ * fully received, or waiting unread in the stream's buffer (the reader is slow, not the server),
+ * is no stall. Counting bytes rather than silence also cuts a server that trickles a byte a second.
+ */
+function watchProgress(res: http.IncomingMessage, windowMs: number): void {
+  const socket = res.socket;
+  let last = socket?.bytesRead ?? 0;
+  const check = setInterval(() => {
+    const now = socket?.bytesRead ?? 0;
+    const stalled = now - last < MIN_PROGRESS_BYTES && !res.complete && res.readableLength === 0;
+    last = now;
+    if (stalled) res.destroy(timeoutError('ERR_HTTP_BODY_TIMEOUT', `response stalled: less than ${MIN_PROGRESS_BYTES} bytes in ${duration(windowMs)}`));
+  }, windowMs);
+  const stop = () => clearInterval(check);
+  res.once('end', stop);
+  res.once('close', stop);
+  res.once('error', stop);
+}
+
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function timeoutError(code: string, message: string): Error {

@@ -7,7 +7,7 @@ import { findChallenge, parseChallenges } from './challenge.js';
 import { discoverEndpoint, isCertificateError, type Endpoint } from './endpoint-discovery.js';
 import type { HttpBody, HttpClient, HttpResponse } from './http.js';
 import { readRegistryError, type RegistryError } from './registry-error.js';
-import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, withRetry } from './retry.js';
+import { isNoAnswer, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, withRetry } from './retry.js';
 import { mergeScopes } from './scope.js';
 import type { TlsOptions } from './tls.js';
 import { fetchToken, TokenCache, type Credential, type TokenRequest } from './token.js';
@@ -152,7 +152,7 @@ export class RegistryTransport {
       shouldRetry: (err: unknown) => {
         const e = err as RegistryError & { retryResponse?: boolean };
         if (e?.retryResponse) return { retry: true, delayMs: e.retryAfterMs };
-        return { retry: isRetryableNetworkError(err) && !isCertificateError(err) };
+        return { retry: isRetryableNetworkError(err) && !isCertificateError(err) && !isNoAnswer(err) };
       },
     });
   }

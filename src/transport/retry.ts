@@ -108,6 +108,15 @@ export function isRetryableNetworkError(err: unknown): boolean {
   return visit(err, 0);
 }
 
+/**
+ * A request the server never answered within the timeout (no response headers): not worth
+ * another attempt (timeouts.ts), unlike a body that stalled after progress, which resumes.
+ */
+export function isNoAnswer(err: unknown): boolean {
+  const { errno, code } = (err ?? {}) as { errno?: unknown; code?: unknown };
+  return code === 'REGCTL_TIMEOUT' && (errno === 'ERR_HTTP_HEADERS_TIMEOUT' || errno === 'UND_ERR_HEADERS_TIMEOUT');
+}
+
 export interface RetryDecision {
   retry: boolean;
   /** Server-requested wait (Retry-After); when absent, exponential backoff is used. */

@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { networkError, readLimited, RecordHeaders, statusText, tlsConnectOptions, tlsKey, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
 import { proxySettingsFrom } from './proxy-env.js';
 import type { TlsOptions } from './tls.js';
+import { bodyWindowMs, DEFAULT_TIMEOUT_MS, type TimeoutOptions } from './timeouts.js';
 
 type Undici = typeof import('undici');
 
@@ -20,7 +21,7 @@ export class UndiciHttpClient implements HttpClient {
    * `dispatcher` replaces the network for every request (undici's MockAgent in tests);
    * `env` is where HTTP(S)_PROXY / NO_PROXY are read from (default process.env).
    */
-  constructor(private readonly opts: { dispatcher?: Dispatcher; env?: NodeJS.ProcessEnv } = {}) {}
+  constructor(private readonly opts: { dispatcher?: Dispatcher; env?: NodeJS.ProcessEnv } & Pick<TimeoutOptions, 'timeoutMs'> = {}) {}
 
   private dispatcherFor(undici: Undici, tls: TlsOptions | undefined): Dispatcher {
     if (this.opts.dispatcher) return this.opts.dispatcher;
@@ -55,8 +56,9 @@ export class UndiciHttpClient implements HttpClient {
         body: req.body as Dispatcher.DispatchOptions['body'],
         signal: req.signal,
         dispatcher: this.dispatcherFor(undici, req.tls),
-        headersTimeout: req.headersTimeoutMs ?? 30_000,
-        bodyTimeout: req.bodyTimeoutMs ?? 60_000,
+        // undici's bodyTimeout is silence only: the byte-a-second cut is the node:http stack's.
+        headersTimeout: req.headersTimeoutMs ?? this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        bodyTimeout: req.bodyTimeoutMs ?? bodyWindowMs(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       })
       .catch((err: unknown) => {
         throw networkError(err, req);

@@ -13,6 +13,7 @@ export interface RunCliOptions {
   stdin?: string;
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
   signal?: AbortSignal;
 }
 
@@ -27,7 +28,7 @@ export async function runCli(args: string[], opts: RunCliOptions = {}): Promise<
   const code = await main(args, {
     io: {
       stdout: { write: (c: string | Uint8Array) => ((stdout += c.toString()), true), isTTY: opts.stdoutIsTTY ?? false },
-      stderr: { write: (c: string | Uint8Array) => ((stderr += c.toString()), true), isTTY: false },
+      stderr: { write: (c: string | Uint8Array) => ((stderr += c.toString()), true), isTTY: opts.stderrIsTTY ?? false },
       stdin,
       env: { ...process.env, ...opts.env },
     },

@@ -33,6 +33,10 @@ export interface RemoteOptions {
   attempts?: number;
   /** Read-only mirrors per registry name, tried in order before the registry itself. */
   mirrors?: MirrorTable;
+  /** How long a silent registry or token server is waited on (transport/timeouts.ts); default 30 s. */
+  timeoutMs?: number;
+  /** A request still waiting for its answer after a few seconds (the CLI shows `Waiting for HOST…`). */
+  onWaiting?: (host: string) => void;
 }
 
 /** Which endpoint served one mirrored read (only reported for registries that have mirrors). */
@@ -52,7 +56,13 @@ export class RemoteRegistry {
   private readonly mirrorListeners = new Set<(e: MirrorReadEvent) => void>();
 
   constructor(private readonly opts: RemoteOptions = {}) {
-    this.http = opts.http ?? createHttpClient(opts.env ? { env: opts.env } : {});
+    this.http =
+      opts.http ??
+      createHttpClient({
+        ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        ...(opts.onWaiting ? { onWaiting: opts.onWaiting } : {}),
+      });
     this.router = new MirrorRouter(opts.mirrors ?? {});
   }
 
