@@ -9,7 +9,7 @@ import { parseImageConfig, parseManifest, type Descriptor } from '../../oci/mani
 import { hostPlatform, selectManifest } from '../../oci/platform.js';
 import { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, type LayoutStore } from '../layout/layout-store.js';
 import { METADATA_LIMIT, type ArchiveContents, type ArchiveFile } from './archive-reader.js';
-import { fullName, invalid, repoTags, type DockerManifestEntry } from './archive-names.js';
+import { checkNamedDigest, fullName, invalid, repoTags, type DockerManifestEntry } from './archive-names.js';
 import { resolveAlias } from './entry-names.js';
 import { DOCKER_LAYER_TAR, sniffLayerMediaType } from './layer-compression.js';
 
@@ -98,6 +98,7 @@ export class ArchiveLoader {
       const configOrIndex = await this.reach(descriptor);
       const annotations = raw.annotations ?? {};
       const name = fullName(annotations[CONTAINERD_NAME_ANNOTATION]) ?? fullName(annotations[REF_NAME_ANNOTATION]);
+      if (name) checkNamedDigest(name, descriptor.digest);
       let names = name ? [name] : [];
       if (!name) {
         // docker's manifest.json names the image by its config when index.json does not.

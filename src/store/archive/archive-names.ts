@@ -28,14 +28,27 @@ export function fullName(value: unknown): string | undefined {
   }
 }
 
-/** docker's RepoTags (`busybox:latest`, `host:5000/x:1`) as full names. */
+/**
+ * docker's RepoTags (`busybox:latest`, `host:5000/x:1`) as full names. A name with a digest is
+ * refused as docker load refuses it (`invalid tag`): it would name the image by a digest that is
+ * not the image's own.
+ */
 export function repoTags(entry: DockerManifestEntry | undefined): string[] {
   const tags = Array.isArray(entry?.RepoTags) ? entry.RepoTags : [];
   return tags.map((t) => {
+    let ref;
     try {
-      return parseReference(String(t)).toString();
+      ref = parseReference(String(t));
     } catch {
       throw invalid(`manifest.json in the archive names an invalid reference: ${String(t)}`);
     }
+    if (ref.digest) throw invalid(`manifest.json in the archive names an invalid tag ${JSON.stringify(String(t))}: a RepoTags entry cannot carry a digest`);
+    return ref.toString();
   });
+}
+
+/** An index.json name with a digest must be that image's digest, or it would lie about the image. */
+export function checkNamedDigest(name: string, digest: string): void {
+  const named = parseReference(name).digest;
+  if (named !== undefined && named !== digest) throw invalid(`index.json in the archive names ${name} for an image whose digest is ${digest}`);
 }

@@ -198,6 +198,34 @@ describe('regctl load', () => {
     expect(inspect.stdout.trim()).toBe(`sha256:${id}`);
   });
 
+  it.each([
+    ['a RepoTags entry with a digest (docker load: invalid tag)', (digest: string) => ({ repoTags: [`evil/app@${digest}`] }), /names an invalid tag "evil\/app@sha256:[0-9a-f]{64}"/],
+    ['an index.json name whose digest is not the image\'s', (digest: string) => ({ refName: `docker.io/evil/app@${digest}` }), /names docker\.io\/evil\/app@sha256:[0-9a-f]{64} for an image whose digest is/],
+  ])('refuses %s, and nothing is indexed', async (_what, naming, message) => {
+    const layer = ustar([{ name: 'a.txt', content: randomBytes(8).toString('hex') }]);
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }] }));
+    // The digest a name claims: some other image's.
+    const other = sha256(randomBytes(16));
+    const { repoTags, refName } = naming(other) as { repoTags?: string[]; refName?: string };
+    const blob = (b: Buffer) => ({ name: `blobs/sha256/${sha256(b).slice(7)}`, content: b });
+    const tar = ustar([
+      { name: 'oci-layout', content: JSON.stringify({ imageLayoutVersion: '1.0.0' }) },
+      blob(layer),
+      blob(config),
+      blob(manifest),
+      { name: 'index.json', content: JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, ...(refName ? { annotations: { 'io.containerd.image.name': refName } } : {}) }] }) },
+      { name: 'manifest.json', content: JSON.stringify([{ Config: `blobs/sha256/${sha256(config).slice(7)}`, RepoTags: repoTags ?? null, Layers: [`blobs/sha256/${sha256(layer).slice(7)}`] }]) },
+    ]);
+    const store = await newDir('digest-name-');
+    const file = path.join(store, '..', `digest-name-${randomBytes(4).toString('hex')}.tar`);
+    await writeFile(file, tar);
+    const r = await cli(store, ['load', '-i', file]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(message);
+    expect((await cli(store, ['images', '-q'])).stdout).toBe('');
+  });
+
   it('stages a layer above the small-file limit on disk, stores it verified, and leaves no staging file', async () => {
     const layer = ustar([{ name: 'big.bin', content: randomBytes(SMALL_FILE_LIMIT + 100_000) }]);
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(layer)] } }));
