@@ -25,13 +25,27 @@ export interface MainOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The signals that stop a run cleanly (pins, claims and temp files released, `Interrupted`):
+ * Ctrl-C, and SIGTERM/SIGHUP, which CI runners and closing terminals send. The exit code is
+ * the shell's 128 + the signal's number.
+ */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
+
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIO();
   const controller = runController();
-  const onSigint = () => controller.abort();
+  let stoppedBy: StopSignal = 'SIGINT';
+  const onSignal = (signal: StopSignal) => {
+    if (!controller.signal.aborted) stoppedBy = signal;
+    controller.abort();
+  };
+  const onSigint = () => onSignal('SIGINT');
+  const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((signal) => [signal, () => onSignal(signal)] as const);
   const ownSignals = !options.io;
   if (options.signal) options.signal.addEventListener('abort', onSigint, { once: true });
-  if (ownSignals) process.once('SIGINT', onSigint);
+  if (ownSignals) for (const [signal, handler] of handlers) process.once(signal, handler);
 
   let ctx: CliContext | undefined;
   let messages: Promise<ErrorMessages | undefined> | undefined;
@@ -56,7 +70,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     }
     if (controller.signal.aborted) {
       io.stderr.write('Interrupted\n');
-      return EXIT.interrupted;
+      return STOP_SIGNALS[stoppedBy];
     }
     // Not loaded for --version and help: the wording of every error (with rate-limit texts,
     // ~8 KB of the bundle) is no part of a run that succeeds without running a command.
@@ -71,7 +85,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     }
     return described.exitCode;
   } finally {
-    if (ownSignals) process.removeListener('SIGINT', onSigint);
+    if (ownSignals) for (const [signal, handler] of handlers) process.removeListener(signal, handler);
     await ctx?.close().catch(() => undefined);
   }
 }
