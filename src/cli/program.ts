@@ -32,6 +32,10 @@ import { registerLoad } from './commands/load.js';
 import { registerCopy } from './commands/copy.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerHelp } from './commands/help.js';
+import { registerImage } from './commands/image.js';
+import { registerVersion } from './commands/version.js';
+import { dockerUsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
 export type ContextFactory = (globals: GlobalOptions) => CliContext;
@@ -52,6 +56,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { names: ['push'], register: registerPush },
   { names: ['tag'], register: registerTag },
   { names: ['images'], register: registerImages },
+  { names: ['image'], register: registerImage },
   { names: ['rmi'], register: registerRmi },
   { names: ['prune'], register: registerPrune },
   { names: ['inspect'], register: registerInspect },
@@ -65,6 +70,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { names: ['load'], register: registerLoad },
   { names: ['copy', 'cp'], register: registerCopy },
   { names: ['auth'], register: registerAuth },
+  { names: ['version'], register: registerVersion },
   // Writes its script from the whole program: always registered with every other command.
   { names: ['completion'], register: registerCompletion },
 ];
@@ -79,6 +85,15 @@ const VALUE_OPTIONS: ReadonlySet<string> = new Set(['--config', '--insecure-regi
  * flags, an unknown option, `help`, `completion`, an unknown command, no command) needs all.
  */
 export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
+  const word = commandWord(args);
+  if (word === undefined || word === '--version') return word === '--version' ? [] : COMMANDS;
+  if (word.startsWith('-') || word === 'completion') return COMMANDS;
+  const named = COMMANDS.filter((c) => c.names.includes(word));
+  return named.length === 1 ? named : COMMANDS;
+}
+
+/** The first word after the global options (or `--version`); undefined when there is none. */
+function commandWord(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--debug') continue;
@@ -87,12 +102,9 @@ export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
       continue;
     }
     if (arg.startsWith('--') && VALUE_OPTIONS.has(arg.slice(0, arg.indexOf('=')))) continue;
-    if (arg === '--version') return [];
-    if (arg.startsWith('-') || arg === 'completion') return COMMANDS;
-    const named = COMMANDS.filter((c) => c.names.includes(arg));
-    return named.length === 1 ? named : COMMANDS;
+    return arg;
   }
-  return COMMANDS;
+  return undefined;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -112,13 +124,8 @@ export function buildProgram(io: CliIO, makeContext: ContextFactory, args?: read
     .addOption(new Option('--certs-dir <dir>', 'extra certs.d directory holding HOST[:PORT]/ca.crt, client.cert, client.key (repeatable)').argParser(collect))
     .addOption(new Option('--registry-mirror <url>', 'pull Docker Hub images through this mirror first (repeatable; REGISTRY=URL mirrors another registry)').argParser(collect))
     .option('--timeout <duration>', 'how long a registry that does not answer is waited on, e.g. 30s, 2m (default $REGCTL_TIMEOUT, else 30s)')
-    .helpCommand(true)
+    .helpCommand(false) // commands/help.ts: docker's, which refuses an unknown topic
     .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    })
     .addHelpText(
       'after',
       `
@@ -134,9 +141,14 @@ Exit codes: 0 ok, 1 failure, 2 usage or invalid reference, 3 authentication/auth
 
   const context = (cmd: Command): CliContext => makeContext(cmd.optsWithGlobals<GlobalOptions>());
   for (const { register } of args ? commandsFor(args) : COMMANDS) register(program, context);
+  if (!args || commandsFor(args) === COMMANDS) registerHelp(program);
+  // A bare `regctl` (global options at most) prints its help on stdout, as docker does: commander
+  // calls help({ error: true }) for it (stderr, exit 1); a root action would swallow unknown commands.
+  const help = program.help.bind(program);
+  program.help = ((context?: { error: boolean }) => help(context?.error ? { error: false } : context)) as Command['help'];
 
-  // Subcommands share the same output routing and error handling as the root.
-  for (const cmd of program.commands) applyOutput(cmd, io);
+  // Every command shares the same output routing and error handling.
+  applyOutput(program, io);
   return program;
 }
 
@@ -144,6 +156,11 @@ function applyOutput(cmd: Command, io: CliIO): void {
   cmd.exitOverride().configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
+    outputError: (s) => io.stderr.write(dockerUsageError(s, commandPath(cmd))),
   });
   for (const sub of cmd.commands) applyOutput(sub, io);
+}
+
+function commandPath(cmd: Command): string {
+  return cmd.parent ? `${commandPath(cmd.parent)} ${cmd.name()}` : cmd.name();
 }

@@ -4,7 +4,9 @@ import { summarizeImages } from '../../ops/image-summary.js';
 import { listLocalImages } from '../../ops/local-image.js';
 import { referenceMatcher } from '../../ops/reference-filter.js';
 import type { CliContext } from '../context.js';
+import type { Reference } from '../../reference/parse.js';
 import { formatRecords } from '../format/format-records.js';
+import { keepByDangling, parseImageFilters } from '../format/image-filters.js';
 import { IMAGE_ROW_KIND, imageFormat, imageRows } from '../format/image-rows.js';
 
 export interface ImagesFlags {
@@ -12,17 +14,21 @@ export interface ImagesFlags {
   digests?: boolean;
   trunc?: boolean;
   format?: string;
+  all?: boolean;
+  filter?: string[];
 }
 
 export async function runImages(ctx: CliContext, pattern: string | undefined, flags: ImagesFlags): Promise<void> {
-  const match = pattern === undefined ? undefined : referenceMatcher(pattern);
+  const filters = parseImageFilters(flags.filter);
+  const patterns = [...(pattern === undefined ? [] : [pattern]), ...filters.references].map(referenceMatcher);
+  const match = patterns.length === 0 ? undefined : (ref: Reference) => patterns.some((m) => m(ref));
   const quiet = !!flags.quiet;
   const digests = !!flags.digests;
   const format = imageFormat(flags.format, { quiet, digests });
 
   const images = await listLocalImages(await ctx.store({ create: false }));
   for (const image of images) if (image.problem) ctx.warnOnce(`${image.name ?? image.id}: ${image.problem}`);
-  let rows = imageRows(summarizeImages(images, match), {
+  let rows = imageRows(keepByDangling(summarizeImages(images, match), filters.dangling), {
     digests,
     formatHasDigest: format.includes('{{.Digest}}'),
     trunc: flags.trunc !== false,

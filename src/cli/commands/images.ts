@@ -9,6 +9,8 @@ export function registerImages(program: Command, context: (cmd: Command) => CliC
     .command('images')
     .description('List images in the local store')
     .argument('[repository]', 'only images whose REPOSITORY[:TAG] matches (familiar or full name; * and ? wildcards)')
+    .option('-a, --all', 'accepted for docker scripts: the store keeps no intermediate images, so all are always shown')
+    .option('-f, --filter <filter>', 'dangling=true|false, or reference=PATTERN (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('-q, --quiet', 'only show image IDs (each once)')
     .option('--digests', 'show the repository digest of each image')
     .option('--no-trunc', "don't truncate output (full image IDs)")
@@ -19,6 +21,8 @@ export function registerImages(program: Command, context: (cmd: Command) => CliC
 Examples:
   regctl images
   regctl images busybox --digests
+  regctl images --filter dangling=true -q
+  regctl images --filter 'reference=localhost:5000/*'
   regctl images --format '{{.Repository}}:{{.Tag}} {{.Size}}'
   regctl images --format 'table {{.Repository}}\\t{{.ID}}'
   regctl images --format json`,

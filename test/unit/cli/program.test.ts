@@ -69,7 +69,7 @@ describe('lazy command registration', () => {
     });
 
   describe('behaves like the full program', () => {
-    same('no arguments (help on stderr)', () => []);
+    same('no arguments (help on stdout)', () => []);
     same('--help', () => ['--help']);
     same('-h', () => ['-h']);
     same('help', () => ['help']);
