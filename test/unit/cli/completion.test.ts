@@ -64,7 +64,7 @@ describe.skipIf(!bash && !process.env.CI)('bash completion', () => {
   it('completes command names, including nested ones', async () => {
     expect(await complete('regctl pu')).toEqual(['pull', 'push']);
     expect(await complete('regctl ')).toEqual(expect.arrayContaining(['login', 'manifest', 'auth', 'completion', 'images', 'help']));
-    expect(await complete('regctl manifest ')).toEqual(['inspect']);
+    expect(await complete('regctl manifest ')).toEqual(['inspect', 'create', 'annotate', 'push', 'rm']);
     expect(await complete('regctl auth ')).toEqual(['k8s-secret', 'get', 'token']);
   });
 
@@ -125,7 +125,7 @@ describe('zsh and fish scripts', () => {
     expect(r.stdout).toContain(`complete -c regctl -n '__regctl_at \\'manifest inspect\\'' -l raw`);
     expect(r.stdout).toContain(`complete -c regctl -l config -r -a '(__fish_complete_directories)'`);
     // One word per line: command substitution in fish splits on newlines only.
-    expect(r.stdout).toMatch(/case 'manifest'\n\s+printf '%s\\n' 'inspect'\n/);
+    expect(r.stdout).toMatch(/case 'manifest'\n\s+printf '%s\\n' 'inspect' 'create' 'annotate' 'push' 'rm'\n/);
     for (const cmd of ['tag', 'push', 'rmi', 'inspect', 'save']) expect(r.stdout).toContain(`-n '__regctl_at \\'${cmd}\\'' -a '(__regctl_local_images)'`);
     const fish = await which('fish');
     if (fish) expect((await runUnchecked(fish, ['-n', '-c', r.stdout])).code).toBe(0);
