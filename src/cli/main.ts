@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import { errorContextOf } from './command-error.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { runController } from './run-controller.js';
+import { escapeControls } from './terminal-text.js';
 import { EXIT } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram } from './program.js';
@@ -76,8 +77,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     // ~8 KB of the bundle) is no part of a run that succeeds without running a command.
     const loaded = await (messages ?? loadErrorMessages());
     const described = loaded ? loaded.describeError(err, errorContextOf(err)) : describeUnworded(err);
-    io.stderr.write(`Error: ${described.message}\n`);
-    if (described.hint) io.stderr.write(`hint: ${described.hint}\n`);
+    // Messages quote registries and archives: no raw control characters reach the terminal.
+    // (Registry messages are single-lined where they are read: transport/registry-error.ts.)
+    io.stderr.write(`Error: ${escapeControls(described.message, { keepNewlines: true })}\n`);
+    if (described.hint) io.stderr.write(`hint: ${escapeControls(described.hint, { keepNewlines: true })}\n`);
     if (ctx?.globals.debug && err instanceof Error) {
       for (let cause = err.cause; cause; cause = (cause as Error).cause) {
         io.stderr.write(`DEBUG: caused by: ${(cause as Error).message ?? String(cause)}\n`);

@@ -131,12 +131,17 @@ export class RegistryError extends RegctlError {
   }
 }
 
+/** A registry's message stays on one line: a CR or LF in it could forge a second `Error:` line. */
+function oneLine(text: string): string {
+  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}
+
 function toEntry(raw: unknown): RegistryErrorEntry | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { code, message, detail } = raw as { code?: unknown; message?: unknown; detail?: unknown };
   const entry: RegistryErrorEntry = {
     code: typeof code === 'string' && code !== '' ? code : 'UNKNOWN',
-    message: typeof message === 'string' ? message : message === undefined ? '' : JSON.stringify(message),
+    message: oneLine(typeof message === 'string' ? message : message === undefined ? '' : JSON.stringify(message)),
   };
   if (detail !== undefined) entry.detail = detail;
   return entry;

@@ -5,6 +5,7 @@ import { normalizeRegistryHost } from '../../reference/hosts.js';
 import { listCatalog } from '../../store/remote/catalog.js';
 import { withErrorContext } from '../command-error.js';
 import type { CliContext } from '../context.js';
+import { escapeControls } from '../terminal-text.js';
 
 export interface CatalogFlags {
   limit?: string;
@@ -21,7 +22,7 @@ export async function runCatalog(ctx: CliContext, input: string, flags: CatalogF
       ...(pageSize !== undefined ? { pageSize } : {}),
       signal: ctx.signal,
     });
-    if (repositories.length > 0) ctx.io.stdout.write(repositories.join('\n') + '\n');
+    if (repositories.length > 0) ctx.io.stdout.write(repositories.map((r) => escapeControls(r)).join('\n') + '\n');
   });
 }
 

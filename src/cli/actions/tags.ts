@@ -8,6 +8,7 @@ import { withErrorContext } from '../command-error.js';
 import type { CliContext } from '../context.js';
 import { formatRecords } from '../format/format-records.js';
 import { TAG_RECORD_KIND, tagsFormat } from '../format/tag-rows.js';
+import { escapeControls } from '../terminal-text.js';
 
 export interface TagsFlags {
   pageSize?: string;
@@ -26,12 +27,14 @@ export async function runTags(ctx: CliContext, input: string, flags: TagsFlags):
     const tags = await listTags(remote, repo, { ...(pageSize ? { pageSize } : {}), signal: ctx.signal });
     const format = tagsFormat(flags.format, !!flags.digests);
     if (format === undefined) {
-      if (tags.length > 0) ctx.io.stdout.write(tags.join('\n') + '\n');
+      if (tags.length > 0) ctx.io.stdout.write(tags.map((t) => escapeControls(t)).join('\n') + '\n');
       return;
     }
     const wantDigests = !!flags.digests || format.includes('.Digest') || format === 'json';
     const digests = wantDigests ? await tagDigests(remote, repo, tags, { signal: ctx.signal }) : new Map<string, string>();
-    const records = tags.map((tag) => ({ Repository: repo.familiarName(), Tag: tag, Digest: digests.get(tag) ?? '<none>' }));
+    // A tag with a CR or LF must not print as two records (JSON keeps it exact).
+    const shown = (tag: string) => (format === 'json' ? tag : escapeControls(tag));
+    const records = tags.map((tag) => ({ Repository: repo.familiarName(), Tag: shown(tag), Digest: digests.get(tag) ?? '<none>' }));
     ctx.io.stdout.write(formatRecords(format, records, TAG_RECORD_KIND));
   });
 }

@@ -5,6 +5,7 @@ import { executeTemplate, checkFunctions } from './go-template-exec.js';
 import { BASIC_FUNCS, HEADER_FUNCS } from './go-template-funcs.js';
 import { parseTemplate, type TemplateNode } from './go-template-parse.js';
 import { tabwrite } from './tabwriter.js';
+import { escapeControls } from '../terminal-text.js';
 import { STRING, type StructShape } from './template-shape.js';
 
 export interface RecordKind {
@@ -35,7 +36,10 @@ export function compileFormat(format: string): CompiledFormat {
 /** Renders `records` with `format`; throws UsageError (exit 2) for a bad template. */
 export function formatRecords(format: string, records: readonly object[], kind: RecordKind): string {
   const compiled = compileFormat(format);
-  const render = (record: object) => executeTemplate(compiled.source, compiled.nodes, { v: record, shape: kind.shape }, BASIC_FUNCS);
+  // Field values come from registries: no raw control character reaches the terminal (JSON
+  // escapes its own; the template's own tabs and newlines stay).
+  const render = (record: object) =>
+    escapeControls(executeTemplate(compiled.source, compiled.nodes, { v: record, shape: kind.shape }, BASIC_FUNCS), { keepNewlines: true });
   // With nothing to print, still run the template once so that an unknown field is reported.
   if (records.length === 0) render({});
   const rows = records.map((r) => render(r) + '\n').join('');
