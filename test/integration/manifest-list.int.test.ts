@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { RegistryClient } from '../../src/client.js';
 import { runCli } from '../helpers/run-cli.js';
 import { run, runUnchecked, which } from '../helpers/run-process.js';
 
@@ -158,6 +159,31 @@ describe.skipIf(!available || !dockerPath)('manifest lists: regctl and docker 28
     }
     const seeded = await docker(['manifest', 'inspect', '--insecure', `${host}/demo/multi:v1`], shared);
     expect((await regctl(['manifest', 'inspect', `${host}/demo/multi:v1`], shared)).stdout).toBe(seeded.stdout);
+  });
+
+  it('the library: RegistryClient makes, annotates and pushes the list docker makes', async () => {
+    const d = await configs();
+    const list = ref('library:v1');
+    const client = new RegistryClient({ configDir: d.ours, credentials: false });
+    try {
+      const created = await client.createManifestList(list, [ref('v2:amd64'), ref('img:arm64')]);
+      expect(created.entries.map((e) => e.ref)).toEqual([ref('img:arm64'), ref('v2:amd64')]); // file name order
+      await client.annotateManifestList(list, ref('img:arm64'), { variant: 'v8.2' });
+      await expect(client.createManifestList(list, [ref('v2:arm64')])).rejects.toMatchObject({ name: 'ManifestListError', reason: 'list-exists', code: 'REGCTL_USAGE' });
+      await expect(client.createManifestList(ref('x:1'), [`${host}/demo/multi:v1`])).rejects.toMatchObject({ reason: 'entry-is-list' });
+      const pushedRefs: string[] = [];
+      const pushed = await client.pushManifestList(list, { purge: true, onManifestPushed: (m) => pushedRefs.push(m.ref) });
+      expect(pushedRefs).toEqual(pushed.manifests.map((m) => m.ref));
+      await expect(client.getManifestList(list)).rejects.toMatchObject({ reason: 'list-not-found', code: 'REGCTL_NOT_FOUND' });
+
+      const create = ['create', '--insecure', list, ref('v2:amd64'), ref('img:arm64')];
+      expect((await docker(['manifest', ...create], d.docker)).code).toBe(0);
+      expect((await docker(['manifest', 'annotate', '--variant', 'v8.2', list, ref('img:arm64')], d.docker)).code).toBe(0);
+      const theirs = await docker(['manifest', 'push', '--insecure', list], d.docker);
+      expect(pushedDigest(theirs.stdout)).toBe(pushed.digest);
+    } finally {
+      await client.close();
+    }
   });
 
   it("errors in docker's words", async () => {
