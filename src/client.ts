@@ -27,7 +27,7 @@ import { tagImage as tagImageOp, type TagResult } from './ops/tag-image.js';
 import { removeImage as removeImageOp, type RemoveImageResult } from './ops/remove-image.js';
 import { parseReference, parseRepository, type Reference, type Repository } from './reference/parse.js';
 import { parseSearchTerm } from './reference/search-term.js';
-import type { LayoutStore } from './store/layout/layout-store.js';
+import type { CheckStoreOptions, CheckStoreResult, LayoutStore } from './store/layout/layout-store.js';
 import { getBlobBytes, openBlob } from './store/remote/blob.js';
 import { listCatalog, type CatalogOptions } from './store/remote/catalog.js';
 import { getManifest, headManifest, putManifest, type ManifestHead, type ManifestResult } from './store/remote/manifest.js';
@@ -240,6 +240,11 @@ export class RegistryClient {
 
   async removeImage(input: string, opts: { force?: boolean } = {}): Promise<RemoveImageResult> {
     return removeImageOp(await this.store(), input, opts);
+  }
+
+  /** `regctl store check [--repair]`: re-hashes every blob and walks every entry; problems are returned, not thrown. */
+  async checkStore(opts: CheckStoreOptions = {}): Promise<CheckStoreResult> {
+    return (await this.store()).check(opts);
   }
 
   /** docker's local manifest list store, `<configDir>/manifests` (shared with `docker manifest`). */

@@ -61,6 +61,7 @@ export { manifestDigest } from './ops/manifest-digest.js';
 export type { ManifestDigest } from './ops/manifest-digest.js';
 export { bearerToken } from './ops/bearer-token.js';
 export type { LocalImage } from './ops/local-image.js';
+export type { CheckStoreOptions, CheckStoreResult, StoreProblem } from './store/layout/store-check.js';
 export type { TagResult } from './ops/tag-image.js';
 export type { RemoveImageResult } from './ops/remove-image.js';
 export { ManifestListStore, filesafeName } from './config/manifest-list-store.js';

@@ -22,6 +22,9 @@ const EXIT_BY_CODE: Record<RegctlErrorCode, number> = {
   REGCTL_TOO_LARGE: EXIT.failure,
   REGCTL_UNSUPPORTED: EXIT.failure,
   REGCTL_INVALID_MANIFEST: EXIT.failure,
+  REGCTL_INVALID_CONFIG: EXIT.failure,
+  // `store check` found problems: fsck's "errors found" (1), not a local I/O failure (6).
+  REGCTL_STORE_CORRUPT: EXIT.failure,
   REGCTL_INTERNAL: EXIT.failure,
   REGCTL_CONFIG: EXIT.localIo,
   REGCTL_LAYOUT: EXIT.localIo,

@@ -19,6 +19,7 @@ import { registerImages } from './commands/images.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerRmi } from './commands/rmi.js';
 import { registerPrune } from './commands/prune.js';
+import { registerStore } from './commands/store.js';
 import { registerTag } from './commands/tag.js';
 import { registerTags } from './commands/tags.js';
 import { registerSearch } from './commands/search.js';
@@ -59,6 +60,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { names: ['image'], register: registerImage },
   { names: ['rmi'], register: registerRmi },
   { names: ['prune'], register: registerPrune },
+  { names: ['store'], register: registerStore },
   { names: ['inspect'], register: registerInspect },
   { names: ['search'], register: registerSearch },
   { names: ['catalog'], register: registerCatalog },

@@ -12,7 +12,9 @@ import { RESOLVED_DIGEST_ANNOTATION } from '../store/layout/image-names.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import { remoteSource } from '../store/remote/image-source.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
+import { assertImageConfigs } from './image-config-check.js';
 import { pullEventsOf, type ProgressListener, type PullEvent } from './progress.js';
+import { keepIntactBlobs } from './pull-verify.js';
 import { planTransfer, transfer, type TransferPlan } from './transfer.js';
 
 /** Kept for RepoDigests; defined with the store's other name annotations. */
@@ -26,6 +28,10 @@ export interface PullOptions {
   /** Keep the whole index and every platform's blobs. */
   allPlatforms?: boolean;
   concurrency?: number;
+  /** Re-hash blobs and manifests the store already has instead of trusting their size; corrupt ones are fetched again. */
+  verify?: boolean;
+  /** With verify: a present blob was corrupt and was removed (it is then fetched again). */
+  onCorruptBlob?: (digest: string) => void;
   signal?: AbortSignal;
   onProgress?: ProgressListener<PullEvent>;
 }
@@ -52,19 +58,29 @@ function storeName(ref: Reference): string {
  * entry carries the platform picked and the digest the reference resolved to, and is left alone
  * when nothing changed (docker's "Image is up to date").
  */
-function pullDestination(store: LayoutStore, ref: Reference, plan: TransferPlan, outcome: { upToDate: boolean; descriptor?: Descriptor }): ImageDestination {
+function pullDestination(store: LayoutStore, ref: Reference, plan: TransferPlan, outcome: { upToDate: boolean; descriptor?: Descriptor }, opts: PullOptions): ImageDestination {
   const name = storeName(ref);
   const layout = layoutDestination(store, { store: name }, name);
   let written = false;
   return {
     ...layout,
-    presentBlobs: (blobs) => layout.presentBlobs!(blobs),
+    presentBlobs: async (blobs) => {
+      const present = await layout.presentBlobs!(blobs);
+      return opts.verify ? keepIntactBlobs(store, blobs.filter((d) => present.has(d.digest)), opts.onCorruptBlob) : present;
+    },
+    // A present manifest is skipped by the writer, so with verify a corrupt one goes first.
+    putManifests: async (manifests, o) => {
+      if (opts.verify) await keepIntactBlobs(store, manifests, opts.onCorruptBlob);
+      return layout.putManifests(manifests, o);
+    },
     putBlob: async (d, source, opts) => {
       const result = await layout.putBlob(d, source, opts);
       if (result.kind !== 'exists') written = true;
       return result;
     },
     commit: async () => {
+      // Nothing is indexed with a config docker would refuse (image-config-check.ts).
+      await assertImageConfigs(store, plan.manifests);
       const top = plan.manifests[plan.manifests.length - 1]!;
       const descriptor: Descriptor = {
         mediaType: top.mediaType,
@@ -89,7 +105,7 @@ export async function pull(remote: RemoteRegistry, store: LayoutStore, ref: Refe
     const source = remoteSource(remote, ref, opts.signal);
     const plan = await planTransfer(source, { layerOrder: 'base-first', diffIds: false, ...(opts.allPlatforms ? {} : { platform: opts.platform ?? hostPlatform() }) });
     const outcome: { upToDate: boolean; descriptor?: Descriptor } = { upToDate: false };
-    const result = await transfer(source, pullDestination(store, ref, plan, outcome), {
+    const result = await transfer(source, pullDestination(store, ref, plan, outcome, opts), {
       plan,
       concurrency: opts.concurrency ?? DEFAULT_PULL_CONCURRENCY,
       ...(opts.signal ? { signal: opts.signal } : {}),

@@ -16,6 +16,7 @@ export interface PullFlags {
   platform?: string;
   allPlatforms?: boolean;
   quiet?: boolean;
+  verify?: boolean;
   progress?: string;
 }
 
@@ -40,6 +41,7 @@ export async function runPull(ctx: CliContext, input: string, flags: PullFlags):
       const result = await pull(remote, store, r, {
         ...(platform ? { platform } : {}),
         ...(flags.allPlatforms ? { allPlatforms: true } : {}),
+        ...(flags.verify ? { verify: true, onCorruptBlob: (d: string) => ctx.warnOnce(`blob ${d} in the store was corrupt; fetching it again`) } : {}),
         signal: ctx.signal,
         onProgress: render,
       }).finally(unsubscribe);

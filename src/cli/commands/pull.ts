@@ -13,6 +13,7 @@ export function registerPull(program: Command, context: (cmd: Command) => CliCon
     .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image (default: this machine)')
     .option('--all-platforms', 'keep the whole index and every platform\'s blobs')
     .option('-q, --quiet', 'print only the full image reference')
+    .option('--verify', 're-hash blobs the store already has instead of trusting their size; corrupt ones are fetched again')
     .option('--progress <mode>', 'auto, tty, plain, json or quiet', 'auto')
     .addHelpText(
       'after',
@@ -21,6 +22,7 @@ Examples:
   regctl pull busybox
   regctl pull --platform linux/arm64 alpine:3.20
   regctl pull -q ghcr.io/org/app@sha256:0123...
+  regctl pull --verify busybox
   regctl --store ./store pull localhost:5000/team/app:1.0`,
     )
     .action(async (input: string, flags: PullFlags, cmd: Command) => {

@@ -69,7 +69,7 @@ export async function collectGarbage(paths: LayoutPaths, roots: readonly Descrip
 }
 
 /** Every `alg:hex` under blobs/ (files with other names are not ours to judge and are left alone). */
-async function listBlobs(paths: LayoutPaths): Promise<string[]> {
+export async function listBlobs(paths: LayoutPaths): Promise<string[]> {
   const digests: string[] = [];
   for (const algorithm of await readdirOrEmpty(paths.blobs)) {
     for (const hex of await readdirOrEmpty(path.join(paths.blobs, algorithm))) {

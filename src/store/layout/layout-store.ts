@@ -31,12 +31,14 @@ import { reachableFrom } from './reachability.js';
 import { recordSources, sourcesOf } from './sources-file.js';
 import { withStoreLock } from './store-lock.js';
 import { validateLayout, type ValidateOptions } from './validate.js';
+import { checkStore, type CheckStoreOptions, type CheckStoreResult } from './store-check.js';
 
 export type { StoredImage } from './index-file.js';
 export type { IndexEditor } from './index-file.js';
 export type { WriteBlobOptions, WriteBlobResult } from './blob-writer.js';
 export type { GcOptions, GcResult } from './gc.js';
 export type { ValidateOptions } from './validate.js';
+export type { CheckStoreOptions, CheckStoreResult, StoreProblem } from './store-check.js';
 export { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, isCanonicalImageName } from './image-names.js';
 
 export interface OpenStoreOptions {
@@ -321,6 +323,12 @@ export class LayoutStore {
   /** Problems found in the layout (empty when valid). */
   validate(opts: ValidateOptions = {}): Promise<string[]> {
     return validateLayout(this.paths, opts);
+  }
+
+  /** `regctl store check`: every blob re-hashed, every entry walked; `repair` removes what is broken (see store-check.ts). */
+  async check(opts: CheckStoreOptions = {}): Promise<CheckStoreResult> {
+    if (this.ready === undefined) return { blobs: 0, entries: 0, problems: [], removedBlobs: [], removedEntries: [] };
+    return checkStore(this.paths, opts);
   }
 
   private ensureReady(): Promise<void> {

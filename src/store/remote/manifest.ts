@@ -1,7 +1,7 @@
 // Manifest GET/HEAD against a registry: exact bytes, capped size, digest verified.
 import { DigestMismatchError, RegctlError } from '../../errors.js';
 import { DIGEST_HEX_LENGTHS, digestOf, parseDigest, type DigestAlgorithm } from '../../oci/digest.js';
-import { MANIFEST_ACCEPT } from '../../oci/media-types.js';
+import { MANIFEST_ACCEPT, baseMediaType } from '../../oci/media-types.js';
 import type { Reference } from '../../reference/parse.js';
 import { parseRateLimit, type RateLimit } from '../../transport/rate-limit.js';
 import { readRegistryError } from '../../transport/registry-error.js';
@@ -64,7 +64,10 @@ export async function getManifest(
   if (expected && expected !== actual && known) {
     throw new DigestMismatchError(expected, actual, `manifest ${ref.familiar()}`);
   }
-  const mediaType = mediaTypeOf(bytes, res.headers.get('content-type'));
+  const contentType = res.headers.get('content-type');
+  const mediaType = mediaTypeOf(bytes, contentType);
+  const disagreement = contentTypeDisagreement(mediaType, contentType);
+  if (disagreement) remote.debug(`manifest ${ref.familiar()}: ${disagreement}`);
   return { bytes, mediaType, digest: ref.digest ?? actual, size: bytes.length };
 }
 
@@ -77,6 +80,17 @@ function mediaTypeOf(bytes: Buffer, contentType: string | undefined): string {
     // parseManifest reports invalid JSON where the body is used.
   }
   return (contentType ?? '').split(';')[0]?.trim() ?? '';
+}
+
+/**
+ * A Content-Type naming another manifest type than the body's own mediaType: the body wins
+ * (it is what the digest covers), but a registry or proxy rewriting types is worth a --debug
+ * line. Generic types (application/json, text/plain) name no manifest type and contradict nothing.
+ */
+export function contentTypeDisagreement(mediaType: string, contentType: string | undefined): string | undefined {
+  const header = baseMediaType(contentType ?? '');
+  if (!header || !MANIFEST_ACCEPT.includes(header) || header === baseMediaType(mediaType)) return undefined;
+  return `Content-Type ${header} contradicts the body's mediaType ${mediaType}; using ${mediaType}`;
 }
 
 /** HEAD: the digest without a pull counted against Docker Hub's quota. */

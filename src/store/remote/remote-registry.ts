@@ -70,6 +70,11 @@ export class RemoteRegistry {
     return this.router.mirrorsFor(registry);
   }
 
+  /** A line for the caller's debug log (RemoteOptions.debug); the library itself never prints. */
+  debug(line: string): void {
+    this.opts.debug?.(line);
+  }
+
   /** Subscribes to "who served this read" reports; returns the unsubscribe function. */
   onMirrorRead(listener: (e: MirrorReadEvent) => void): () => void {
     this.mirrorListeners.add(listener);
