@@ -8,7 +8,7 @@ import { parseImageConfig, parseManifest, type Descriptor, type ImageConfig } fr
 import { hostPlatform, selectManifest } from '../oci/platform.js';
 import { parseReference, type Reference } from '../reference/parse.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
-import { RESOLVED_DIGEST_ANNOTATION } from '../store/layout/image-names.js';
+import { RESOLVED_DIGEST_ANNOTATION, referenceOfImageName } from '../store/layout/image-names.js';
 import { FILE_CONCURRENCY, mapLimit } from '../util/concurrency.js';
 
 const MANIFEST_READ_LIMIT = 4 * 1024 * 1024;
@@ -22,7 +22,7 @@ export interface LocalEntry {
 export interface LocalImage {
   /** Full stored name, e.g. docker.io/library/busybox:latest; undefined for an untagged image. */
   name: string | undefined;
-  /** Parsed name; undefined for names other tools wrote that are not references (e.g. skopeo's bare "v1"). */
+  /** Parsed name; undefined for names other tools wrote that name no repository (e.g. skopeo's bare "v1": listed untagged, as `load` reads it). */
   ref: Reference | undefined;
   descriptor: Descriptor;
   /** docker's image ID: the config digest (the index digest for a multi-platform entry). */
@@ -90,7 +90,7 @@ export async function describeImage(store: LayoutStore, stored: LocalEntry): Pro
   };
   await visit(stored.descriptor);
   const isIndex = isIndexMediaType(stored.descriptor.mediaType);
-  const ref = tryParseName(stored.name);
+  const ref = referenceOfImageName(stored.name);
   return {
     name: stored.name,
     ref,
@@ -115,7 +115,7 @@ async function describeOrDegrade(store: LayoutStore, stored: LocalEntry): Promis
     return await describeImage(store, stored);
   } catch (err) {
     if (!isRegctlError(err) || !['REGCTL_NOT_FOUND', 'REGCTL_INVALID_MANIFEST', 'REGCTL_UNSUPPORTED', 'REGCTL_TOO_LARGE'].includes(err.code)) throw err;
-    const ref = tryParseName(stored.name);
+    const ref = referenceOfImageName(stored.name);
     return {
       name: stored.name,
       ref,

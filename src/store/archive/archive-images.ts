@@ -7,7 +7,8 @@ import { digestOf } from '../../oci/digest.js';
 import { DOCKER_CONTAINER_CONFIG, DOCKER_MANIFEST_V2, isIndexMediaType, isImageManifestMediaType } from '../../oci/media-types.js';
 import { parseImageConfig, parseManifest, type Descriptor } from '../../oci/manifest.js';
 import { hostPlatform, selectManifest } from '../../oci/platform.js';
-import { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, type LayoutStore } from '../layout/layout-store.js';
+import type { LayoutStore } from '../layout/layout-store.js';
+import { imageNameOf } from '../layout/image-names.js';
 import { METADATA_LIMIT, type ArchiveContents, type ArchiveFile } from './archive-reader.js';
 import { checkNamedDigest, fullName, invalid, repoTags, type DockerManifestEntry } from './archive-names.js';
 import { resolveAlias } from './entry-names.js';
@@ -96,8 +97,8 @@ export class ArchiveLoader {
       if (typeof raw?.mediaType !== 'string' || !(isIndexMediaType(raw.mediaType) || isImageManifestMediaType(raw.mediaType))) continue;
       const descriptor = await this.usable(raw);
       const configOrIndex = await this.reach(descriptor);
-      const annotations = raw.annotations ?? {};
-      const name = fullName(annotations[CONTAINERD_NAME_ANNOTATION]) ?? fullName(annotations[REF_NAME_ANNOTATION]);
+      // The store's reading of the two annotations (a stale containerd name loses to ref.name).
+      const name = fullName(imageNameOf(raw));
       if (name) checkNamedDigest(name, descriptor.digest);
       let names = name ? [name] : [];
       if (!name) {

@@ -6,6 +6,7 @@
 // repository the archive never named; the classic store does not read index.json at all.
 import { RegctlError } from '../../errors.js';
 import { parseReference } from '../../reference/parse.js';
+import { referenceOfImageName } from '../layout/image-names.js';
 
 export interface DockerManifestEntry {
   Config?: unknown;
@@ -18,14 +19,9 @@ export function invalid(message: string, hint = 'the archive is not a valid imag
   return new RegctlError('REGCTL_INVALID_MANIFEST', message, { hint });
 }
 
-/** The full name a string gives, if it is an image reference with a repository (not a bare tag). */
+/** The full name a string gives, if it is an image reference with a repository (not a bare tag): the store's rule. */
 export function fullName(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !/[/:@]/.test(value)) return undefined;
-  try {
-    return parseReference(value).toString();
-  } catch {
-    return undefined;
-  }
+  return typeof value === 'string' ? referenceOfImageName(value)?.toString() : undefined;
 }
 
 /**
