@@ -252,3 +252,56 @@ describe.skipIf(!available)('regctl pull', () => {
     expect((await indexNames(store)).sort()).toEqual([...refs].sort());
   }, 60_000); // two Node processes start and run here; under a loaded 2-core machine that can take a while
 });
+
+// Issue 20, hostile inputs: a blob corrupted inside the store, and configs docker refuses.
+describe.skipIf(!available)('regctl pull: store integrity and configs', () => {
+  const regs = inject('registries');
+  const seeded = inject('seeded');
+
+  it('pull --verify re-fetches a corrupt present blob that a plain pull calls "Already exists"', async () => {
+    const store = await newStore();
+    const image = seeded['demo/hello:v1']!;
+    const ref = `${new URL(regs.open.url).host}/demo/hello:v1`;
+    expect((await cli(store, ['pull', ref])).code).toBe(0);
+    const layer = image.manifests[0]!.layerDigests[0]!;
+    const file = path.join(store, 'blobs', 'sha256', layer.slice('sha256:'.length));
+    const bytes = await readFile(file);
+    bytes[0] = bytes[0]! ^ 0xff; // same size: only a re-hash can tell
+    await writeFile(file, bytes);
+
+    const plain = await cli(store, ['pull', ref]);
+    expect(plain.stdout).toContain(`${short(layer)}: Already exists`);
+    const check = await cli(store, ['store', 'check']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(`blob ${layer} is corrupt`);
+
+    const verified = await cli(store, ['pull', '--verify', ref]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stderr).toContain(`WARNING: blob ${layer} in the store was corrupt; fetching it again`);
+    expect(verified.stdout).toContain(`${short(layer)}: Pull complete`);
+    const clean = await cli(store, ['store', 'check']);
+    expect(clean.code, clean.stdout).toBe(0);
+  });
+
+  it.each([
+    ['not JSON', Buffer.from('this is not json'), 'not valid JSON'],
+    ['architecture not a string', Buffer.from(JSON.stringify({ architecture: 7, os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })), 'architecture and os must be strings'],
+  ])('refuses a config that is %s and indexes nothing', async (label, config, reason) => {
+    const { pushBlob, putManifest } = await import('../helpers/registry-wire.js');
+    const url = regs.open.url;
+    const repo = `hostile/config-${label.toLowerCase().replace(/\W+/g, '-')}`;
+    const configDigest = await pushBlob(url, repo, config);
+    const body = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [] }),
+    );
+    const put = await putManifest(url, repo, 'v1', body);
+    expect(put.status, put.text()).toBe(201);
+    const store = await newStore();
+    const ref = `${new URL(url).host}/${repo}:v1`;
+    const result = await cli(store, ['pull', ref]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Error: invalid image configuration ${configDigest}: ${reason}`);
+    const index = await readFile(path.join(store, 'index.json'), 'utf8').catch(() => '{"manifests":[]}');
+    expect((JSON.parse(index) as { manifests: unknown[] }).manifests).toEqual([]);
+  });
+});
