@@ -1,6 +1,7 @@
 // CLI entry: runs the program, catches every error exactly once, prints it and returns the
 // exit code. Nothing below this file prints errors or exits.
 import { CommanderError } from 'commander';
+import { isRegctlError } from '../errors.js';
 import { errorContextOf } from './command-error.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { runController } from './run-controller.js';
@@ -69,7 +70,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    if (controller.signal.aborted) {
+    // Also REGCTL_ABORTED without the signal: a prompt in raw mode reads Ctrl-C as the byte
+    // \u0003 (the terminal raises no SIGINT then), and it must end the run as Ctrl-C does.
+    if (controller.signal.aborted || (isRegctlError(err) && err.code === 'REGCTL_ABORTED')) {
       io.stderr.write('Interrupted\n');
       return STOP_SIGNALS[stoppedBy];
     }
