@@ -120,6 +120,9 @@ function watchProgress(res: http.IncomingMessage, windowMs: number): void {
     last = now;
     if (stalled) res.destroy(timeoutError('ERR_HTTP_BODY_TIMEOUT', `response stalled: less than ${MIN_PROGRESS_BYTES} bytes in ${duration(windowMs)}`));
   }, windowMs);
+  // A watchdog never keeps the process alive: a body a writer skipped unread (the blob appeared
+  // meanwhile) would otherwise hold the event loop until the next check, 60 s by default.
+  check.unref();
   const stop = () => clearInterval(check);
   res.once('end', stop);
   res.once('close', stop);

@@ -79,7 +79,8 @@ export async function writeBlob(paths: LayoutPaths, digest: string, source: Asyn
     // Another live writer owns the partial: its bytes cannot be ours to continue.
     const offset = opts.resume ? (opts.offset ?? (await fileSize(paths.partial(digest))) ?? 0) : 0;
     if (offset > 0) {
-      throw layoutError(`cannot resume blob ${digest}: another process is writing it`, 'retry without resuming');
+      // Marked, so a resumable writer can start over at once (the other process now owns the partial).
+      throw Object.assign(layoutError(`cannot resume blob ${digest}: another process is writing it`, 'retry without resuming'), { partialInUse: true });
     }
     const temp = path.join(paths.staging, `${stagingStem(digest)}.${process.pid}-${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
     return await fill({ digest, target, file: temp, resumable: false, opts: { ...opts, resume: false } }, source);

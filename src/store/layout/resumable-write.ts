@@ -10,6 +10,7 @@ import { RegistryError } from '../../transport/registry-error.js';
 import { isRetryableNetworkError, withRetry, type BackoffOptions } from '../../transport/retry.js';
 import type { BlobSource } from '../backend.js';
 import type { LayoutStore } from './layout-store.js';
+import { closeSource } from './source-iteration.js';
 
 /** Attempts per blob, the first included. */
 export const BLOB_ATTEMPTS = 5;
@@ -75,6 +76,11 @@ export async function writeBlobResumably(store: LayoutStore, source: BlobSource,
             opts.onBytes?.(from + n);
           },
         });
+      } catch (err) {
+        // A write refused before it read anything (the partial taken by another process) leaves
+        // the response unread: release it.
+        closeSource(start);
+        throw err;
       } finally {
         transferred += attemptBytes;
       }
@@ -104,6 +110,9 @@ export async function writeBlobResumably(store: LayoutStore, source: BlobSource,
  * deleted it, so the next attempt starts from 0). A mismatch on a whole download is not.
  */
 function isRetryableStreamError(err: unknown, resumed: boolean): boolean {
+  // Another process claimed the partial between our look and our write: the next attempt sees
+  // the claim and writes a private copy from 0.
+  if ((err as { partialInUse?: boolean }).partialInUse === true) return true;
   if (err instanceof RegctlError) {
     if (err.code === 'REGCTL_NETWORK') return true;
     if (err.code === 'REGCTL_DIGEST_MISMATCH') return resumed;
