@@ -5,15 +5,13 @@
 // the layout and checked against their digest on the way (tar-pack.ts). Every blob is looked
 // for before the first byte is written, so a missing one fails with nothing written.
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { pack } from 'tar-stream';
 import { parseDigest } from '../../oci/digest.js';
 import type { Annotations, Descriptor } from '../../oci/manifest.js';
 import { OCI_IMAGE_INDEX } from '../../oci/media-types.js';
 import type { Reference } from '../../reference/parse.js';
 import { CONTAINERD_NAME_ANNOTATION, REF_NAME_ANNOTATION, type LayoutStore } from '../layout/layout-store.js';
 import { assertBlobsPresent, collectImageBlobs, type ImageView } from './image-blobs.js';
-import { blobEntryName, packBlob, packFile } from './tar-pack.js';
+import { blobEntryName, packBlob, packFile, writeTar } from './tar-pack.js';
 
 /** One name of an image: index.json takes the full name, manifest.json the familiar NAME:TAG. */
 export interface DockerArchiveName {
@@ -73,9 +71,7 @@ export async function writeDockerArchive(store: LayoutStore, images: readonly Do
   }
   await assertBlobsPresent(store, blobs.values(), where, hint);
 
-  const p = pack();
-  const written = pipeline(p, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
-  try {
+  await writeTar(out, opts.signal, async (p) => {
     await packFile(p, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
     for (const d of blobs.values()) await packBlob(p, store, d, where);
     const index = {
@@ -92,11 +88,5 @@ export async function writeDockerArchive(store: LayoutStore, images: readonly Do
     await packFile(p, 'manifest.json', JSON.stringify(manifest));
     const repos = repositories(viewed);
     if (Object.keys(repos).length > 0) await packFile(p, 'repositories', JSON.stringify(repos));
-    p.finalize();
-  } catch (err) {
-    p.destroy(err as Error);
-    await written.catch(() => undefined);
-    throw err;
-  }
-  await written;
+  });
 }

@@ -4,13 +4,11 @@
 // Deterministic: fixed entry times and modes, blobs sorted by name, so the same image always
 // gives the same bytes. Every blob is looked for before the first byte is written.
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { pack } from 'tar-stream';
 import type { Descriptor } from '../../oci/manifest.js';
 import { OCI_IMAGE_INDEX } from '../../oci/media-types.js';
 import { REF_NAME_ANNOTATION, type LayoutStore } from '../layout/layout-store.js';
 import { assertBlobsPresent, collectImageBlobs } from './image-blobs.js';
-import { blobEntryName, packBlob, packDirectory, packFile } from './tar-pack.js';
+import { blobEntryName, packBlob, packDirectory, packFile, writeTar } from './tar-pack.js';
 
 export interface OciArchiveOptions {
   signal?: AbortSignal;
@@ -26,9 +24,7 @@ export async function writeOciArchive(store: LayoutStore, top: Descriptor, refNa
   const blobs = [...reached.values()].sort((a, b) => (blobEntryName(a.digest) < blobEntryName(b.digest) ? -1 : 1));
   const entry: Descriptor = { mediaType: top.mediaType, digest: top.digest, size: top.size, ...(refName === undefined ? {} : { annotations: { [REF_NAME_ANNOTATION]: refName } }) };
 
-  const p = pack();
-  const written = pipeline(p, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
-  try {
+  await writeTar(out, opts.signal, async (p) => {
     await packFile(p, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
     await packFile(p, 'index.json', JSON.stringify({ schemaVersion: 2, mediaType: OCI_IMAGE_INDEX, manifests: [entry] }));
     await packDirectory(p, 'blobs/');
@@ -39,11 +35,5 @@ export async function writeOciArchive(store: LayoutStore, top: Descriptor, refNa
       directories.add(dir);
       await packBlob(p, store, d, where);
     }
-    p.finalize();
-  } catch (err) {
-    p.destroy(err as Error);
-    await written.catch(() => undefined);
-    throw err;
-  }
-  await written;
+  });
 }

@@ -1,9 +1,9 @@
 // Writing image archives with tar-stream's pack: fixed entry times and modes, so the same
 // images always give the same bytes, and blobs streamed from a layout (never whole in memory),
 // checked against their digest on the way so a corrupt store never yields a valid-looking tar.
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Pack } from 'tar-stream';
+import { pack, type Pack } from 'tar-stream';
 import { DigestMismatchError, RegctlError } from '../../errors.js';
 import { createDigester, parseDigest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/manifest.js';
@@ -46,4 +46,22 @@ export async function packBlob(p: Pack, store: LayoutStore, d: Descriptor, where
     const entry = p.entry({ name: blobEntryName(d.digest), size: d.size, mtime: MTIME, mode: 0o444 }, (err) => (err ? reject(err) : resolve()));
     pipeline(Readable.from(verified(store, d, where)), entry).catch(reject);
   });
+}
+
+/**
+ * Streams a tar into `out`: `fill` adds the entries, then the archive is finalized. A failure
+ * in `fill` destroys the pack (and so the output stream) before it is rethrown.
+ */
+export async function writeTar(out: Writable, signal: AbortSignal | undefined, fill: (p: Pack) => Promise<void>): Promise<void> {
+  const p = pack();
+  const written = pipeline(p, out, ...(signal ? [{ signal }] : []));
+  try {
+    await fill(p);
+    p.finalize();
+  } catch (err) {
+    p.destroy(err as Error);
+    await written.catch(() => undefined);
+    throw err;
+  }
+  await written;
 }
