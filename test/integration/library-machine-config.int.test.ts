@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RegistryClient } from '../../src/client.js';
 import { runCli } from '../helpers/run-cli.js';
+import { isolatedMachineEnv } from '../helpers/isolated-machine.js';
 
 const available = inject('registriesAvailable');
 let tmp: string;
@@ -20,16 +21,7 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
 /** A machine of its own: nothing from the real HOME, /etc/docker/daemon.json or XDG dirs. */
 async function machine(files: { daemon?: unknown; registries?: unknown } = {}): Promise<NodeJS.ProcessEnv> {
   const dir = await mkdtemp(path.join(tmp, 'm-'));
-  const env: NodeJS.ProcessEnv = {
-    HOME: dir,
-    DOCKER_CONFIG: path.join(dir, 'docker'),
-    DOCKER_AUTH_CONFIG: '',
-    XDG_CONFIG_HOME: path.join(dir, 'xdg'),
-    XDG_DATA_HOME: path.join(dir, 'data'),
-    REGCTL_STORE: '',
-    REGCTL_DAEMON_JSON: path.join(dir, 'daemon.json'),
-    REGCTL_REGISTRIES_JSON: path.join(dir, 'registries.json'),
-  };
+  const env = isolatedMachineEnv(dir);
   if (files.daemon) await writeFile(env.REGCTL_DAEMON_JSON!, JSON.stringify(files.daemon));
   if (files.registries) await writeFile(env.REGCTL_REGISTRIES_JSON!, JSON.stringify(files.registries));
   return env;

@@ -10,22 +10,14 @@ import { startEdgeServer, type EdgeServer } from '../helpers/edge-server.js';
 import { sendJson } from '../helpers/edge-routes.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir, removeTempDirs } from './config/support.js';
+import { isolatedMachineEnv } from '../helpers/isolated-machine.js';
 
 afterAll(removeTempDirs);
 
 /** A machine of its own: config dir, daemon.json, registries.json and XDG dirs in one temp dir. */
 async function machine(files: { config?: string; daemon?: unknown; registries?: unknown } = {}) {
   const dir = await makeTempDir('regctl-session-');
-  const env: NodeJS.ProcessEnv = {
-    HOME: dir,
-    DOCKER_CONFIG: path.join(dir, 'docker'),
-    DOCKER_AUTH_CONFIG: '',
-    XDG_CONFIG_HOME: path.join(dir, 'xdg'),
-    XDG_DATA_HOME: path.join(dir, 'data'),
-    REGCTL_STORE: '',
-    REGCTL_DAEMON_JSON: path.join(dir, 'daemon.json'),
-    REGCTL_REGISTRIES_JSON: path.join(dir, 'registries.json'),
-  };
+  const env = isolatedMachineEnv(dir);
   await fs.mkdir(env.DOCKER_CONFIG!, { recursive: true });
   if (files.config !== undefined) await fs.writeFile(path.join(env.DOCKER_CONFIG!, 'config.json'), files.config);
   if (files.daemon !== undefined) await fs.writeFile(env.REGCTL_DAEMON_JSON!, typeof files.daemon === 'string' ? files.daemon : JSON.stringify(files.daemon));
