@@ -7,7 +7,8 @@
 //   BENCH_START_PAIRS=20 BENCH_START_WARMUP=3   `regctl --version` vs `node -e 0`
 //   BENCH_ONLY=pull-big,pull-small,start    run only these operations (ids as in the table; also `sanity`)
 //   BENCH_SANITY=0                          skip the curl / openssl / dd sanity figures
-//   BENCH_VARIANTS=name=path/to/bin.js,...  extra regctl builds timed in the same rounds (lever experiments)
+//   BENCH_VARIANTS=name=path/to/bin.js,...  extra regctl builds timed in the same rounds (lever experiments;
+//                                           one named `baseline` gets a regctl / baseline table: "no slower")
 //   BENCH_RESULTS=bench/results.md          where to write the markdown table
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -104,13 +105,18 @@ async function main() {
     });
     const regctl = [{ name: 'regctl', bin: path.join(ROOT, 'bin/regctl.js') }, ...variants];
     const pushStore = path.join(WORK, 'push-store');
-    const ops = defineOps({ root: ROOT, work: WORK, images, source, target, env, regctl, pushStore, bareConcurrency: config.bareConcurrency, capabilities: { push: push.ok, pushQuiet: push.quiet, copy: copy.ok, copyQuiet: copy.quiet } });
-    if (push.ok && ops.some((op) => op.kind === 'push' && wanted(op.id))) {
+    const save = regctlHas('save', env);
+    const saveArchive = path.join(WORK, 'saved-big.tar');
+    const ops = defineOps({ root: ROOT, work: WORK, images, source, target, env, regctl, pushStore, saveArchive, bareConcurrency: config.bareConcurrency, capabilities: { push: push.ok, pushQuiet: push.quiet, copy: copy.ok, copyQuiet: copy.quiet, save: save.ok } });
+    const fromPushStore = ops.some((op) => ['push', 'save', 'load'].includes(op.kind) && wanted(op.id));
+    if (push.ok && fromPushStore) {
       for (const img of Object.keys(images)) { // regctl pushes from its store: pull once, tag for the target (untimed)
         const src = `${source.host}/bench/${img}:latest`;
         assertOk(await measure(process.execPath, ['bin/regctl.js', '--store', pushStore, 'pull', '-q', src], { env, cwd: ROOT }), `push-store pull ${img}`);
         assertOk(await measure(process.execPath, ['bin/regctl.js', '--store', pushStore, 'tag', src, `${target.host}/bench/${img}:latest`], { env, cwd: ROOT }), `push-store tag ${img}`);
       }
+      // load's input (untimed): the big image as regctl save writes it.
+      if (save.ok) assertOk(await measure(process.execPath, ['bin/regctl.js', '--store', pushStore, 'save', '-o', saveArchive, `${source.host}/bench/big:latest`], { env, cwd: ROOT }), 'save archive for load');
     }
     for (const op of ops) {
       if (!wanted(op.id)) continue;

@@ -1,7 +1,7 @@
 // The operations the benchmark times. Each operation lists its tools (regctl, the skopeo
 // yardstick, the bare Node floor, optional regctl variants); every tool has an untimed
 // `prep` (empty output store / wiped target registry) and the command that is timed.
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export async function wipeRegistry(registry) {
@@ -11,7 +11,7 @@ export async function wipeRegistry(registry) {
 
 /**
  * ctx: { root, work, images, source, target, regctl: [{name, bin}], bareConcurrency,
- *        capabilities: { push, pushQuiet, copy, copyQuiet }, env }
+ *        capabilities: { push, pushQuiet, copy, copyQuiet, save }, pushStore, saveArchive, env }
  */
 export function defineOps(ctx) {
   const { root, work, images, source, target, env } = ctx;
@@ -82,6 +82,34 @@ export function defineOps(ctx) {
         { name: 'push', prep: wipe, ...node([main.bin, '--store', ctx.pushStore, 'push', '-q', dstRef('big')]) },
       ],
     });
+  }
+
+  // save and load (issue 15: they run on the transfer engine too). skopeo's yardstick is the same
+  // work in its terms: a layout's blobs into one tar (oci-archive), and a tar's blobs into a layout.
+  // skopeo's docker-archive would decompress every layer, a different job.
+  if (ctx.capabilities.save) {
+    const tarOf = (tool) => path.join(work, 'out', `${tool}.tar`);
+    const fresh = (tool) => async () => {
+      await rm(tarOf(tool), { force: true });
+      await mkdir(path.dirname(tarOf(tool)), { recursive: true });
+    };
+    const saveTools = ctx.regctl.map(({ name, bin }) => ({
+      name,
+      prep: fresh(name),
+      ...node([bin, '--store', ctx.pushStore, 'save', '-o', tarOf(name), srcRef('big')]),
+    }));
+    saveTools.push({ name: 'skopeo', prep: fresh('skopeo'), cmd: 'skopeo', args: ['copy', `oci:${images.big.dir}:latest`, `oci-archive:${tarOf('skopeo')}:latest`], env });
+    ops.push({ id: 'save-big', kind: 'save', image: 'big', bytes: images.big.blobBytes, tools: saveTools,
+      cleanup: () => rm(path.join(work, 'out'), { recursive: true, force: true }) });
+
+    const loadTools = ctx.regctl.map(({ name, bin }) => ({
+      name,
+      prep: () => rm(out(name), { recursive: true, force: true }),
+      ...node([bin, '--store', out(name), 'load', '-q', '-i', ctx.saveArchive]),
+    }));
+    loadTools.push({ name: 'skopeo', prep: () => rm(out('skopeo'), { recursive: true, force: true }), cmd: 'skopeo', args: ['copy', `oci-archive:${ctx.saveArchive}:latest`, `oci:${out('skopeo')}:latest`], env });
+    ops.push({ id: 'load-big', kind: 'load', image: 'big', bytes: images.big.blobBytes, tools: loadTools,
+      cleanup: () => rm(path.join(work, 'out'), { recursive: true, force: true }) });
   }
 
   const startup = [

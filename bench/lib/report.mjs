@@ -56,6 +56,14 @@ function targetRows(results, checks, main) {
   });
 }
 
+function baselineRows(ops, results, main) {
+  return ops.flatMap((op) => {
+    const r = ratioOf(results, op.id, main, 'baseline');
+    if (r === undefined) return [];
+    return [`| ${op.id} | ${r.toFixed(3)} | ${r <= 1.05 ? '**no slower**' : '**slower**'} |`];
+  });
+}
+
 function floorRows(results, main) {
   return ['big', 'many', 'small'].flatMap((img) => {
     const runs = results[`pull-${img}`];
@@ -89,6 +97,12 @@ export function renderReport({ machine, load, config, ops, results, checks, note
     '|---|---|---|---|',
     ...targetRows(results, checks, main),
   ];
+  const baseline = baselineRows(ops, results, main);
+  if (baseline.length) {
+    lines.push('', '## regctl against the baseline build (BENCH_VARIANTS=baseline=…), same rounds', '');
+    lines.push('Median of per-round ratios regctl / baseline: below 1 is faster than the baseline. "No slower" allows 1.05 for noise.', '');
+    lines.push('| operation | regctl / baseline | status |', '|---|---|---|', ...baseline);
+  }
   const floors = floorRows(results, main);
   if (floors.length) {
     lines.push('', '## Floors (not gated): a bare node:http pull in the same rounds', '');
