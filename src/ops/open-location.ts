@@ -17,6 +17,7 @@ import { LayoutStore } from '../store/layout/layout-store.js';
 import { remoteDestination } from '../store/remote/image-destination.js';
 import { remoteSource } from '../store/remote/image-source.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
+import { transferIntoArchive } from './archive-transfer.js';
 import { resolveLocalImage } from './local-image.js';
 
 /** What opening a location may need; both are built on first use only. */
@@ -84,7 +85,11 @@ export async function openDestination(location: Location, ctx: LocationContext, 
       return { ...layout, putManifests: (manifests, o) => layout.putManifests(toOciManifests(manifests), o) };
     }
     default:
-      return openArchiveDestination(location.transport, path.resolve(location.path), location.ref, ctx.tmpDir ? { tmpDir: ctx.tmpDir } : {});
+      return openArchiveDestination(location.transport, path.resolve(location.path), location.ref, {
+        ...(ctx.tmpDir ? { tmpDir: ctx.tmpDir } : {}),
+        // A docker-archive is written by the transfer engine, as `save` writes one.
+        transfer: (src, dst) => transferIntoArchive(src, dst, ctx.signal ? { signal: ctx.signal } : {}),
+      });
   }
 }
 

@@ -1,13 +1,27 @@
 // `save`: local images as the tar `docker save` writes since Engine 25 (OCI layout +
-// manifest.json + repositories, store/archive/docker-archive-writer.ts). This module only
-// chooses the images: docker save's rules for which images an argument names and under which
-// names; the writer checks every blob before the first byte and streams them out.
+// manifest.json + repositories, store/archive/docker-archive-writer.ts). This module chooses the
+// images (docker save's rules for which images an argument names and under which names), plans
+// each one's transfer out of the store, checks that every planned blob is there before the first
+// byte, then moves them one after the other into the one tar on the transfer engine: blobs go
+// straight from the store into the tar, hashed on the way, with no copy anywhere before it.
 import type { Writable } from 'node:stream';
 import { RegctlError } from '../errors.js';
 import { parseReference, type Reference } from '../reference/parse.js';
 import { dockerArchiveName, writeDockerArchive, type DockerArchiveImage } from '../store/archive/docker-archive-writer.js';
+import { assertBlobsPresent } from '../store/archive/image-blobs.js';
+import type { ImageSource } from '../store/backend.js';
+import { layoutSource } from '../store/layout/image-source.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
+import { planArchiveTransfer, transferIntoArchive } from './archive-transfer.js';
 import { findLocalImages, listLocalImages, noSuchImage, resolveLocalImage, type LocalImage } from './local-image.js';
+import type { TransferPlan } from './transfer.js';
+
+const WHERE = 'the local store';
+const BLOB_HINT = 'pull the image again';
+const MANIFEST_HINT = 'pull the image again (with --all-platforms for every platform)';
+
+/** An image to save with the names it is saved under (its store descriptor goes into index.json). */
+type SavedImage = Required<DockerArchiveImage>;
 
 export interface SaveOptions {
   signal?: AbortSignal;
@@ -40,9 +54,9 @@ async function pick(store: LayoutStore, input: string, all: LocalImage[]): Promi
 }
 
 /** Each image once, with every name it was asked for by (in argument order). */
-async function plan(store: LayoutStore, inputs: readonly string[]): Promise<DockerArchiveImage[]> {
+async function pickAll(store: LayoutStore, inputs: readonly string[]): Promise<SavedImage[]> {
   const all = await listLocalImages(store);
-  const byDigest = new Map<string, DockerArchiveImage>();
+  const byDigest = new Map<string, SavedImage>();
   for (const input of inputs) {
     for (const { image, named } of await pick(store, input, all)) {
       let saved = byDigest.get(image.descriptor.digest);
@@ -56,9 +70,30 @@ async function plan(store: LayoutStore, inputs: readonly string[]): Promise<Dock
   return [...byDigest.values()];
 }
 
+/** The image in the store; a manifest missing from it is named as docker save names it, with what to do. */
+function storeSource(store: LayoutStore, image: SavedImage): ImageSource {
+  const source = layoutSource(store, image.descriptor, image.names[0]?.familiar ?? image.descriptor.digest);
+  return {
+    ...source,
+    manifest: (digest) =>
+      source.manifest(digest).catch((err: unknown) => {
+        if ((err as RegctlError).code !== 'REGCTL_NOT_FOUND') throw err;
+        throw new RegctlError('REGCTL_NOT_FOUND', `manifest ${digest ?? image.descriptor.digest} is not in ${WHERE}`, { cause: err, hint: MANIFEST_HINT });
+      }),
+  };
+}
+
 /** Writes the archive of `inputs` (names or image IDs) to `out`; fails before any byte when one is missing. */
 export async function saveImages(store: LayoutStore, inputs: readonly string[], out: Writable, opts: SaveOptions = {}): Promise<void> {
   if (inputs.length === 0) throw new RegctlError('REGCTL_USAGE', 'save needs at least one image');
-  const images = await plan(store, inputs);
-  await writeDockerArchive(store, images, out, opts.signal ? { signal: opts.signal } : {});
+  const planned: { image: SavedImage; source: ImageSource; plan: TransferPlan }[] = [];
+  for (const image of await pickAll(store, inputs)) {
+    const source = storeSource(store, image);
+    planned.push({ image, source, plan: await planArchiveTransfer(source) });
+  }
+  await assertBlobsPresent(store, planned.flatMap((p) => p.plan.blobs), WHERE, BLOB_HINT);
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  await writeDockerArchive(out, opts.signal, async (writer) => {
+    for (const { image, source, plan } of planned) await transferIntoArchive(source, writer.image(image, source.name), { plan, ...signal });
+  });
 }

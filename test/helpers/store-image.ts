@@ -87,3 +87,28 @@ export async function putGeneratedImage(
 
 /** docker's push ID of a generated layer: its diff ID's first 12 hex. */
 export const pushId = (layer: { diffId: string }) => layer.diffId.slice(7, 19);
+
+/**
+ * Stores an image built on `base`: its layers (the same blobs) plus one new layer on top, with
+ * its own config, as `docker build FROM base` makes one. For tests of what images share.
+ */
+export async function putDerivedImage(store: LayoutStore, name: string, base: GeneratedManifest, layerSize = 1500): Promise<GeneratedImage> {
+  const raw = randomBytes(layerSize);
+  const bytes = gzipSync(raw, { level: 1 });
+  await store.writeBlobBytes(sha256(bytes), bytes);
+  const layers = [...base.layers, { digest: sha256(bytes), size: bytes.length, diffId: sha256(raw) }];
+  const config = Buffer.from(JSON.stringify({ ...base.platform, created: '2024-01-02T00:00:00Z', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }));
+  await store.writeBlobBytes(sha256(config), config);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
+      layers: layers.map((l) => ({ mediaType: OCI_LAYER, digest: l.digest, size: l.size })),
+    }),
+  );
+  await store.writeBlobBytes(sha256(manifest), manifest);
+  await store.putImage(name, { mediaType: OCI_MANIFEST, digest: sha256(manifest), size: manifest.length });
+  const m: GeneratedManifest = { digest: sha256(manifest), size: manifest.length, bytes: manifest, configDigest: sha256(config), configSize: config.length, layers, platform: base.platform };
+  return { digest: m.digest, size: m.size, mediaType: OCI_MANIFEST, manifests: [m] };
+}

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseImageConfig, parseManifest } from '../../src/oci/manifest.js';
+import { transferIntoArchive } from '../../src/ops/archive-transfer.js';
 import { openArchiveDestination } from '../../src/store/archive/image-destination.js';
 import { openArchiveSource } from '../../src/store/archive/image-source.js';
 import { copyImage, sha256 } from '../helpers/archive-fixtures.js';
@@ -32,7 +33,7 @@ afterAll(async () => {
 /** Archive to archive through our two backends (the source read, the destination committed). */
 async function convert(from: ['oci-archive' | 'docker-archive', string, string | undefined], to: ['oci-archive' | 'docker-archive', string, string | undefined]) {
   const src = await openArchiveSource(from[0], from[1], from[2], { tmpDir: scratch });
-  const dst = await openArchiveDestination(to[0], to[1], to[2], { tmpDir: scratch });
+  const dst = await openArchiveDestination(to[0], to[1], to[2], { tmpDir: scratch, transfer: transferIntoArchive });
   try {
     return { top: await copyImage(src, dst), src };
   } finally {

@@ -33,7 +33,7 @@ export async function writeOciArchive(store: LayoutStore, top: Descriptor, refNa
       const dir = `${blobEntryName(d.digest).split('/').slice(0, 2).join('/')}/`;
       if (!directories.has(dir)) await packDirectory(p, dir);
       directories.add(dir);
-      await packBlob(p, store, d, where);
+      await packBlob(p, d, store.openBlob(d.digest), where);
     }
   });
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { extract } from 'tar-stream';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { transferIntoArchive } from '../../../../src/ops/archive-transfer.js';
 import { openArchiveDestination } from '../../../../src/store/archive/image-destination.js';
 import { openArchiveSource } from '../../../../src/store/archive/image-source.js';
 import type { ImageSource } from '../../../../src/store/backend.js';
@@ -56,7 +57,7 @@ async function tarFiles(file: string): Promise<Map<string, Buffer>> {
 
 async function write(transport: 'oci-archive' | 'docker-archive', file: string, ref: string | undefined, tag: string) {
   const src = await sourceOf(tag);
-  const dst = await openArchiveDestination(transport, file, ref, { tmpDir: scratch });
+  const dst = await openArchiveDestination(transport, file, ref, { tmpDir: scratch, transfer: transferIntoArchive });
   try {
     return await copyImage(src, dst);
   } finally {
@@ -117,7 +118,7 @@ describe('docker-archive destination', () => {
   it("refuses an existing non-empty FILE as skopeo does, and leaves it untouched; an empty one is fine", async () => {
     const file = path.join(out, 'exists.tar');
     await writeFile(file, 'precious');
-    const err = await errorOf(openArchiveDestination('docker-archive', file, 'a:1', { tmpDir: scratch }));
+    const err = await errorOf(openArchiveDestination('docker-archive', file, 'a:1', { tmpDir: scratch, transfer: transferIntoArchive }));
     expect(err?.code).toBe('REGCTL_IO');
     expect(err?.message).toBe(`cannot write ${file}: docker-archive doesn't support modifying existing images`);
     expect(await readFile(file, 'utf8')).toBe('precious');
@@ -139,7 +140,7 @@ describe('atomicity', () => {
     it(`${transport}: closed without commit, nothing is left (no FILE, no temp tar, no temp layout)`, async () => {
       const file = path.join(out, 'never.tar');
       const src = await sourceOf('one');
-      const dst = await openArchiveDestination(transport, file, undefined, { tmpDir: scratch });
+      const dst = await openArchiveDestination(transport, file, undefined, { tmpDir: scratch, transfer: transferIntoArchive });
       const m = await src.manifest();
       const parsed = JSON.parse(m.bytes.toString()) as { config: never; layers: never[] };
       for (const d of [parsed.config, ...parsed.layers]) await dst.putBlob(d, src.blob(d));
