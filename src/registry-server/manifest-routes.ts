@@ -6,7 +6,7 @@ import { isDigestShaped, isValidTag } from '../reference/grammar.js';
 import { digestOf, isDigest, parseDigest, type DigestAlgorithm } from '../oci/digest.js';
 import { MAX_MANIFEST_BYTES } from '../store/layout/reachability.js';
 import { API_VERSION_HEADER, HttpError, readBody, sendEmpty } from './http-util.js';
-import { referrerOf, type ManifestBody } from './referrer-descriptor.js';
+import { referrerOf, type ManifestBody, type Referrer } from '../oci/referrers.js';
 import type { RegistryStorage } from './storage.js';
 
 /**
@@ -76,7 +76,12 @@ async function putManifest(storage: RegistryStorage, req: IncomingMessage, res: 
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
   const mediaType = (typeof body.mediaType === 'string' && body.mediaType) || contentType;
   if (!mediaType) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: no media type (set Content-Type or mediaType)');
-  const referrer = referrerOf(body, mediaType, digest, bytes.length);
+  let referrer: Referrer | undefined;
+  try {
+    referrer = referrerOf(body, mediaType, digest, bytes.length);
+  } catch (err) {
+    throw new HttpError('MANIFEST_INVALID', `manifest invalid: ${(err as Error).message}`);
+  }
   const referenced: string[] = [];
   for (const d of [body.config?.digest, ...(body.layers ?? []).map((l) => l.digest), ...(body.manifests ?? []).map((m) => m.digest)]) {
     if (typeof d !== 'string') {

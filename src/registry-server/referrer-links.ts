@@ -2,7 +2,7 @@
 //
 //   <repo dir>/_referrers/<subject alg>/<subject hex>/<referrer alg>/<referrer hex>
 //
-// each holding the referrer's descriptor as the referrers API lists it (referrer-descriptor.ts).
+// each holding the referrer's descriptor as the referrers API lists it (oci/referrers.ts).
 // One file per referrer, so concurrent pushes to one subject never rewrite a shared list and
 // cannot lose each other's entries. Written atomically (temp file, fsync, rename); temp files
 // start with '.' and are skipped when listing. The caller holds the store's index lock for
@@ -14,7 +14,7 @@ import type { Descriptor } from '../oci/manifest.js';
 import { REFERRER_LINKS_DIR } from '../store/layout/registry-roots.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { errnoCode } from '../util/fs-errors.js';
-import type { Referrer } from './referrer-descriptor.js';
+import type { Referrer } from '../oci/referrers.js';
 
 /** Link files read between two turns of the event loop when listing. */
 const READ_BATCH = 256;

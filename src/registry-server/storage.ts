@@ -26,7 +26,7 @@ import { MAX_MANIFEST_BYTES } from '../store/layout/reachability.js';
 import { MANIFEST_LINKS_DIR, REGISTRY_REPOSITORIES_DIR, TAG_LINKS_DIR } from '../store/layout/registry-roots.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { errnoCode } from '../util/fs-errors.js';
-import type { Referrer } from './referrer-descriptor.js';
+import type { Referrer } from '../oci/referrers.js';
 import { readReferrerLinks, removeReferrerLink, writeReferrerLink } from './referrer-links.js';
 import { readStoreImages, type ManifestLink, type StoreImage } from './store-images.js';
 import { tagSchemaReferrers } from './tag-schema-referrers.js';

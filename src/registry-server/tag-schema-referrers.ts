@@ -5,15 +5,9 @@
 // is read and its descriptor computed as for a push.
 import type { Descriptor } from '../oci/manifest.js';
 import { isIndexMediaType } from '../oci/media-types.js';
-import { isDigest, parseDigest } from '../oci/digest.js';
-import { referrerOf, type ManifestBody } from './referrer-descriptor.js';
+import { isDigest } from '../oci/digest.js';
+import { referrerOf, referrersTag, type ManifestBody } from '../oci/referrers.js';
 import type { RegistryStorage } from './storage.js';
-
-/** The spec's tag for a subject digest: algorithm truncated to 32, encoded part to 64, `-` between. */
-export function referrersTag(subject: string): string {
-  const d = parseDigest(subject);
-  return `${d.algorithm.slice(0, 32)}-${d.hex.slice(0, 64)}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
-}
 
 function parseJson(bytes: Buffer): unknown {
   try {

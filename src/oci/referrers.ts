@@ -1,14 +1,23 @@
-// What a pushed manifest contributes to its subject's referrers list (distribution-spec 1.1,
-// "Listing Referrers"): the descriptor of the manifest itself, with artifactType taken from the
-// manifest, else (image manifests only) from its config's media type, and the manifest's
-// annotations copied. Computed once at PUT and kept in the referrer link, so a listing never
-// re-reads manifests.
-import type { Descriptor } from '../oci/manifest.js';
-import { isDigest } from '../oci/digest.js';
-import { isIndexMediaType } from '../oci/media-types.js';
-import { HttpError } from './http-util.js';
+// The two rules of distribution-spec 1.1 referrers that a registry and a client must agree on,
+// kept in one place so `regctl registry serve` and the client side can never drift apart:
+//
+// - the referrers tag schema's tag for a subject digest ("Referrers Tag Schema"), where clients
+//   keep the list on registries without the referrers API;
+// - the descriptor a manifest with a `subject` contributes to that list ("Listing Referrers",
+//   "Pushing Manifests with Subject"): the manifest's own media type, digest and size, its
+//   artifactType (else, image manifests only, its config's media type) and its annotations.
+import { RegctlError } from '../errors.js';
+import { isDigest, parseDigest } from './digest.js';
+import type { Descriptor } from './manifest.js';
+import { isIndexMediaType } from './media-types.js';
 
-/** The fields of a pushed manifest body the registry looks at. */
+/** The spec's tag for a subject digest: algorithm truncated to 32, encoded part to 64, `-` between. */
+export function referrersTag(subject: string): string {
+  const d = parseDigest(subject);
+  return `${d.algorithm.slice(0, 32)}-${d.hex.slice(0, 64)}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
+}
+
+/** The fields of a manifest body the referrer rules look at; anything else is ignored. */
 export interface ManifestBody {
   mediaType?: unknown;
   artifactType?: unknown;
@@ -33,12 +42,13 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
 
 /**
  * The subject and referrer descriptor of a manifest, or undefined when it has no `subject`.
- * A `subject` without a valid digest is refused: the client asked for a link we cannot make.
+ * A `subject` without a valid digest throws REGCTL_INVALID_MANIFEST: it names nothing a list
+ * could be kept for (the registry answers it with 400 MANIFEST_INVALID).
  */
 export function referrerOf(body: ManifestBody, mediaType: string, digest: string, size: number): Referrer | undefined {
   if (body.subject === undefined || body.subject === null) return undefined;
   const subject = typeof body.subject === 'object' ? body.subject.digest : undefined;
-  if (typeof subject !== 'string' || !isDigest(subject)) throw new HttpError('MANIFEST_INVALID', 'manifest invalid: subject has no valid digest');
+  if (typeof subject !== 'string' || !isDigest(subject)) throw new RegctlError('REGCTL_INVALID_MANIFEST', 'subject has no valid digest');
   let artifactType = typeof body.artifactType === 'string' && body.artifactType !== '' ? body.artifactType : undefined;
   // An index has no config to fall back on: its artifactType is then omitted, as the spec says.
   if (artifactType === undefined && !isIndexMediaType(mediaType) && typeof body.config?.mediaType === 'string' && body.config.mediaType !== '') {
