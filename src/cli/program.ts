@@ -31,6 +31,7 @@ import { registerRegistry } from './commands/registry.js';
 import { registerSave } from './commands/save.js';
 import { registerLoad } from './commands/load.js';
 import { registerCopy } from './commands/copy.js';
+import { registerArtifact } from './commands/artifact.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerHelp } from './commands/help.js';
@@ -71,6 +72,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { names: ['save'], register: registerSave },
   { names: ['load'], register: registerLoad },
   { names: ['copy', 'cp'], register: registerCopy },
+  { names: ['artifact'], register: registerArtifact },
   { names: ['auth'], register: registerAuth },
   { names: ['version'], register: registerVersion },
   // Writes its script from the whole program: always registered with every other command.

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { RegctlError } from '../../errors.js';
 import { shortId } from '../../oci/digest.js';
-import { parseManifest, type Descriptor } from '../../oci/manifest.js';
+import { parseManifest, type Descriptor, type ImageManifest } from '../../oci/manifest.js';
 import type { Reference } from '../../reference/parse.js';
 import { artifactEntries } from '../../store/files/artifact-entries.js';
 import { openFilesDestination } from '../../store/files/image-destination.js';
@@ -23,6 +23,8 @@ export interface PullArtifactOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener<TransferEvent>;
+  /** The manifest once it is read, before any file is fetched (to name blobs in progress lines). */
+  onManifest?: (manifest: ImageManifest) => void;
 }
 
 export interface PulledFile {
@@ -63,6 +65,7 @@ export async function pullArtifact(remote: RemoteRegistry, ref: Reference, opts:
     if (parsed.kind === 'index') throw noFiles(ref, 'it is an index; pull one of its manifests by digest');
     const { entries, skipped } = artifactEntries(parsed.manifest.layers, output);
     if (entries.length === 0) throw noFiles(ref, 'none of its layers has a file name (org.opencontainers.image.title)');
+    opts.onManifest?.(parsed.manifest);
     const destination = await openFilesDestination(output, entries, { overwrite: !!opts.overwrite });
     try {
       // Only the files are fetched: the config and untitled layers are not written anywhere.

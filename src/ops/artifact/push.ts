@@ -6,7 +6,7 @@
 import { UsageError } from '../../errors.js';
 import { ANNOTATION_TITLE } from '../../oci/artifact-manifest.js';
 import { isDigest } from '../../oci/digest.js';
-import type { Annotations, Descriptor } from '../../oci/manifest.js';
+import type { Annotations, Descriptor, ImageManifest } from '../../oci/manifest.js';
 import { parseReference, type Reference } from '../../reference/parse.js';
 import type { FileRef } from '../../store/files/file-ref.js';
 import { openFilesSource, type FilesSource } from '../../store/files/image-source.js';
@@ -37,6 +37,8 @@ export interface PushArtifactOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener<TransferEvent>;
+  /** The manifest once the files are hashed, before anything is sent (to name blobs in progress lines). */
+  onManifest?: (manifest: ImageManifest) => void;
 }
 
 export interface PushArtifactResult {
@@ -78,6 +80,7 @@ async function subjectOf(remote: RemoteRegistry, target: Reference, subject: Pus
 /** Sends what `source` assembled to `target`; the source is not closed. */
 export async function sendArtifact(remote: RemoteRegistry, source: FilesSource, target: Reference, opts: PushArtifactOptions & { subjectDescriptor?: Descriptor }): Promise<PushArtifactResult> {
   const destination = remoteDestination(remote, target);
+  opts.onManifest?.(JSON.parse(source.artifact.bytes.toString('utf8')) as ImageManifest);
   try {
     const plan = await planTransfer(source, { diffIds: false, layerOrder: 'base-first' });
     // The empty config and the empty layer are one blob: sent once.

@@ -66,6 +66,7 @@ describe.skipIf(!bash && !process.env.CI)('bash completion', () => {
     expect(await complete('regctl ')).toEqual(expect.arrayContaining(['login', 'manifest', 'auth', 'completion', 'images', 'help']));
     expect(await complete('regctl manifest ')).toEqual(['inspect', 'create', 'annotate', 'push', 'rm']);
     expect(await complete('regctl auth ')).toEqual(['k8s-secret', 'get', 'token']);
+    expect(await complete('regctl artifact ')).toEqual(['push', 'pull', 'attach', 'list']);
   });
 
   it("completes a command's flags and the global flags, skipping flag values", async () => {
@@ -73,6 +74,7 @@ describe.skipIf(!bash && !process.env.CI)('bash completion', () => {
     expect(flags).toEqual(expect.arrayContaining(['--raw', '--verbose', '--insecure', '--debug', '--config', '--help']));
     expect(flags).not.toContain('--password-stdin');
     expect(await complete('regctl auth k8s-secret --na')).toEqual(['--name', '--namespace']);
+    expect(await complete('regctl artifact pull --o')).toEqual(['--output', '--overwrite']);
   });
 
   it('completes directories after a flag taking a directory', async () => {
