@@ -2,14 +2,16 @@
 // (index.json, as docker save >= 25 and oci-archive write it: manifests kept byte for byte) or
 // else docker's manifest.json (older docker save, skopeo docker-archive: a Docker v2 manifest
 // is built over the config and layer files). Every referenced file enters the store verified.
+// readArchiveImages is the whole of it for `load`: every image of the archive, with its names.
 import { createReadStream, promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { digestOf } from '../../oci/digest.js';
 import { DOCKER_CONTAINER_CONFIG, DOCKER_MANIFEST_V2, isIndexMediaType, isImageManifestMediaType } from '../../oci/media-types.js';
 import { parseImageConfig, parseManifest, type Descriptor } from '../../oci/manifest.js';
 import { hostPlatform, selectManifest } from '../../oci/platform.js';
 import type { LayoutStore } from '../layout/layout-store.js';
 import { imageNameOf } from '../layout/image-names.js';
-import { METADATA_LIMIT, type ArchiveContents, type ArchiveFile } from './archive-reader.js';
+import { METADATA_LIMIT, withArchive, type ArchiveContents, type ArchiveFile } from './archive-reader.js';
 import { checkNamedDigest, fullName, invalid, repoTags, type DockerManifestEntry } from './archive-names.js';
 import { resolveAlias } from './entry-names.js';
 import { DOCKER_LAYER_TAR, sniffLayerMediaType } from './layer-compression.js';
@@ -170,4 +172,12 @@ export async function archiveImages(store: LayoutStore, contents: ArchiveContent
   if (index !== undefined) return loader.fromIndex(index, dockerEntries);
   if (docker !== undefined) return loader.fromDockerManifest(dockerEntries);
   throw invalid('the archive holds neither index.json nor manifest.json: it is not an image archive');
+}
+
+/**
+ * Every image of the archive `input`, read once, front to back, straight into `store` (no blob
+ * is written twice); nothing is indexed: the caller does that once it has checked them.
+ */
+export function readArchiveImages(store: LayoutStore, input: Readable, opts: { signal?: AbortSignal } = {}): Promise<ArchiveImage[]> {
+  return withArchive(store, input, opts, (contents) => archiveImages(store, contents));
 }

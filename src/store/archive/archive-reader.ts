@@ -122,3 +122,16 @@ export async function readArchive(store: LayoutStore, input: Readable, opts: { s
   }
   return { files, links, cleanup };
 }
+
+/**
+ * Reads `input` once into `store` (readArchive), lets `interpret` find the images in what it
+ * holds, then removes the staging files whatever happened.
+ */
+export async function withArchive<T>(store: LayoutStore, input: Readable, opts: { signal?: AbortSignal }, interpret: (contents: ArchiveContents) => Promise<T>): Promise<T> {
+  const contents = await readArchive(store, input, opts);
+  try {
+    return await interpret(contents);
+  } finally {
+    await contents.cleanup();
+  }
+}

@@ -1,16 +1,17 @@
 // An oci-archive or docker-archive tar as a transfer source. The tar is read once, front to
 // back (archive-reader.ts), into a private layout in the temp directory, or, when the transfer
-// goes into the regctl store anyway, straight into that store (`unpackInto`, as `load` does), so
-// no blob is written twice. The location's image is then found in what was read
-// (oci-archive-entry.ts, docker-archive-entry.ts) and served by the layout backend; close()
-// removes the temporary layout. Nothing is indexed in `unpackInto`: the destination does that.
+// goes into the regctl store anyway, straight into that store (`unpackInto`, as `load` reads
+// every image of an archive, archive-images.ts), so no blob is written twice. The location's one
+// image is then found in what was read (oci-archive-entry.ts, docker-archive-entry.ts) and
+// served by the layout backend; close() removes the temporary layout. Nothing is indexed in
+// `unpackInto`: the destination does that.
 import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ImageSource } from '../backend.js';
 import { ioError } from '../layout/layout-fs.js';
 import { layoutSource } from '../layout/image-source.js';
 import type { LayoutStore } from '../layout/layout-store.js';
-import { readArchive } from './archive-reader.js';
+import { withArchive } from './archive-reader.js';
 import { dockerArchiveEntry } from './docker-archive-entry.js';
 import { ociArchiveEntry } from './oci-archive-entry.js';
 import { openTempLayout } from './temp-layout.js';
@@ -47,16 +48,11 @@ export async function openArchiveSource(transport: ArchiveTransport, file: strin
   });
   const store = opts.unpackInto ?? temp!.store;
   try {
-    const contents = await readArchive(store, input, opts.signal ? { signal: opts.signal } : {});
-    try {
-      const top =
-        transport === 'oci-archive'
-          ? await ociArchiveEntry(store, contents, ref, name, opts.tmpDir ? { tmpDir: opts.tmpDir } : {})
-          : await dockerArchiveEntry(store, contents, ref, name, opts.signal ? { signal: opts.signal } : {});
-      return layoutSource(store, top, name, { onClose: async () => temp?.remove() });
-    } finally {
-      await contents.cleanup();
-    }
+    const signal = opts.signal ? { signal: opts.signal } : {};
+    const top = await withArchive(store, input, signal, (contents) =>
+      transport === 'oci-archive' ? ociArchiveEntry(store, contents, ref, name, opts.tmpDir ? { tmpDir: opts.tmpDir } : {}) : dockerArchiveEntry(store, contents, ref, name, signal),
+    );
+    return layoutSource(store, top, name, { onClose: async () => temp?.remove() });
   } catch (err) {
     input.destroy();
     await temp?.remove();

@@ -5,6 +5,7 @@
 // blobs it added (and the directory, if it made it): nothing of it is left there.
 import { promises as fs } from 'node:fs';
 import { RegctlError } from '../../errors.js';
+import type { Descriptor } from '../../oci/manifest.js';
 import type { BlobPutResult, ImageDestination, ManifestResult, PutBlobOptions, PutManifestsOptions } from '../backend.js';
 import type { LayoutStore } from './layout-store.js';
 import { writeBlobResumably } from './resumable-write.js';
@@ -14,7 +15,13 @@ export type LayoutEntryName =
   /** The regctl store: a full reference, in both name annotations (layout-store putImage). */
   | { store: string }
   /** A user's layout: skopeo's ref.name (any string), or no name. */
-  | { refName: string | undefined };
+  | { refName: string | undefined }
+  /**
+   * Indexed by the caller with other images in one update (load): commit() hands over the top
+   * manifest's descriptor; close() leaves the store open, since its pins keep the blobs from a
+   * concurrent gc until that update.
+   */
+  | { record: (top: Descriptor) => void };
 
 export interface LayoutDestinationOptions {
   /** The directory did not exist before: close() without commit() removes it again. */
@@ -58,6 +65,7 @@ export function layoutDestination(store: LayoutStore, entry: LayoutEntryName, na
       if (!top) throw new RegctlError('REGCTL_INTERNAL', `${name}: commit before the manifests`);
       const descriptor = { mediaType: top.mediaType, digest: top.digest, size: top.size };
       if ('store' in entry) await store.putImage(entry.store, descriptor);
+      else if ('record' in entry) entry.record(descriptor);
       else await store.putRefName(entry.refName, descriptor);
       committed = true;
     },
@@ -68,7 +76,7 @@ export function layoutDestination(store: LayoutStore, entry: LayoutEntryName, na
         if (!committed && opts.createdDirectory) await fs.rm(store.dir, { recursive: true, force: true });
         else if (!committed && opts.removeUncommitted) for (const digest of added) await store.removeBlob(digest);
       } finally {
-        await store.close();
+        if (!('record' in entry)) await store.close();
       }
     },
   };
