@@ -38,6 +38,10 @@ import { blobExists, pushBlob, type PushBlobOptions, type PushBlobResult } from 
 import { startUpload } from './store/remote/upload-session.js';
 import { bearerToken, type BearerTokenOptions } from './ops/bearer-token.js';
 import { copy as copyOp, type CopyOptions, type CopyResult } from './ops/copy.js';
+import { pushArtifact as pushArtifactOp, type ArtifactFileInput, type PushArtifactOptions, type PushArtifactResult } from './ops/artifact/push.js';
+import { pullArtifact as pullArtifactOp, type PullArtifactOptions, type PullArtifactResult } from './ops/artifact/pull.js';
+import { attachArtifact as attachArtifactOp, type AttachArtifactOptions, type AttachArtifactResult } from './ops/artifact/attach.js';
+import { listArtifacts as listArtifactsOp, type ListArtifactsOptions, type ListArtifactsResult } from './ops/artifact/list.js';
 import { parseLocation, type Location } from './reference/location.js';
 import { saveImages, type SaveOptions } from './ops/save.js';
 import { loadArchive, type LoadedImage } from './ops/load.js';
@@ -218,6 +222,29 @@ export class RegistryClient {
   async copy(source: LocationInput, destination: LocationInput, opts: CopyOptions = {}): Promise<CopyResult> {
     const ctx = { remote: async () => this.remote, store: () => this.store(), ...(opts.signal ? { signal: opts.signal } : {}) };
     return copyOp(ctx, location(source), location(destination), opts);
+  }
+
+  /**
+   * `regctl artifact push`: files (and directories) to `ref` as an OCI artifact, as `oras push`
+   * makes it (one layer per file, titled with its base name; no tag is `latest`).
+   */
+  async pushArtifact(ref: RefInput, files: readonly ArtifactFileInput[], opts: PushArtifactOptions = {}): Promise<PushArtifactResult> {
+    return pushArtifactOp(this.remote, reference(ref), files, opts);
+  }
+
+  /** `regctl artifact pull`: the artifact's titled layers written as files into `opts.output` (default: the current directory). */
+  async pullArtifact(ref: RefInput, opts: PullArtifactOptions = {}): Promise<PullArtifactResult> {
+    return pullArtifactOp(this.remote, reference(ref), opts);
+  }
+
+  /** `regctl artifact attach`: files attached to the manifest `subject` names, as its referrer (put by digest). */
+  async attachArtifact(subject: RefInput, files: readonly ArtifactFileInput[], opts: AttachArtifactOptions): Promise<AttachArtifactResult> {
+    return attachArtifactOp(this.remote, reference(subject), files, opts);
+  }
+
+  /** `regctl artifact list`: the referrers of the manifest `subject` names (and cosign's tag-scheme objects). */
+  async listArtifacts(subject: RefInput, opts: ListArtifactsOptions = {}): Promise<ListArtifactsResult> {
+    return listArtifactsOp(this.remote, reference(subject), opts);
   }
 
   /** Writes local images as a `docker save` tar (OCI layout plus manifest.json) to `out`. */

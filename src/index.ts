@@ -93,6 +93,23 @@ export { saveImages } from './ops/save.js';
 export type { SaveOptions } from './ops/save.js';
 export { loadArchive } from './ops/load.js';
 export type { LoadedImage } from './ops/load.js';
+// Artifacts (`regctl artifact`): files as OCI artifacts, oras-compatible on the wire; the files backend.
+export { pushArtifact } from './ops/artifact/push.js';
+export type { ArtifactFileInput, PushArtifactOptions, PushArtifactResult } from './ops/artifact/push.js';
+export { pullArtifact } from './ops/artifact/pull.js';
+export type { PullArtifactOptions, PullArtifactResult, PulledFile } from './ops/artifact/pull.js';
+export { attachArtifact } from './ops/artifact/attach.js';
+export type { AttachArtifactOptions, AttachArtifactResult } from './ops/artifact/attach.js';
+export { listArtifacts } from './ops/artifact/list.js';
+export type { ListArtifactsOptions, ListArtifactsResult, ReferrerNode } from './ops/artifact/list.js';
+export type { CosignKind } from './ops/artifact/cosign-tags.js';
+export { openFilesSource } from './store/files/image-source.js';
+export type { FilesSource, FilesSourceOptions } from './store/files/image-source.js';
+export { openFilesDestination } from './store/files/image-destination.js';
+export type { FilesDestination, FilesDestinationOptions } from './store/files/image-destination.js';
+export { artifactEntries } from './store/files/artifact-entries.js';
+export type { ArtifactEntry, ArtifactEntries } from './store/files/artifact-entries.js';
+export type { FileRef } from './store/files/file-ref.js';
 
 // Remote store primitives.
 export { putManifest } from './store/remote/manifest.js';

@@ -27,6 +27,7 @@ import {
   type CopyResult,
   type LoadedImage,
 } from 'regctl-cli';
+import type { AttachArtifactResult, ListArtifactsResult, PullArtifactResult, PushArtifactResult, ReferrerNode } from 'regctl-cli';
 
 declare const client: RegistryClient;
 declare const signal: AbortSignal;
@@ -110,6 +111,20 @@ expectTypeOf<CopyResult['digest']>().toEqualTypeOf<string>();
 client.copy('a/b:1', 'localhost:5000/b:1', { signal, onProgress: (event) => expectTypeOf(event).toEqualTypeOf<PushEvent>() });
 expectTypeOf(client.save).returns.resolves.toEqualTypeOf<void>();
 expectTypeOf(client.load).returns.resolves.toEqualTypeOf<LoadedImage[]>();
+
+// artifacts (regctl artifact push|pull|attach|list).
+expectTypeOf(client.pushArtifact).returns.resolves.toEqualTypeOf<PushArtifactResult>();
+expectTypeOf(client.pullArtifact).returns.resolves.toEqualTypeOf<PullArtifactResult>();
+expectTypeOf(client.attachArtifact).returns.resolves.toEqualTypeOf<AttachArtifactResult>();
+expectTypeOf(client.listArtifacts).returns.resolves.toEqualTypeOf<ListArtifactsResult>();
+expectTypeOf<PushArtifactResult['artifactType']>().toEqualTypeOf<string | undefined>();
+expectTypeOf<PullArtifactResult['files'][number]['path']>().toEqualTypeOf<string>();
+expectTypeOf<ListArtifactsResult['referrers']>().toEqualTypeOf<ReferrerNode[]>();
+client.pushArtifact('localhost:5000/a:1', ['sbom.json', { path: 'report.json', mediaType: 'application/json' }], { artifactType: 'x/y', annotations: { k: 'v' }, signal });
+client.pullArtifact('localhost:5000/a:1', { output: 'out', overwrite: true, signal });
+client.listArtifacts('localhost:5000/a:1', { recursive: true, artifactType: 'x/y' });
+// @ts-expect-error attach needs an artifactType
+client.attachArtifact('localhost:5000/a:1', ['sig']);
 
 // Errors expose a stable code.
 expectTypeOf<RegctlError['code']>().toEqualTypeOf<RegctlErrorCode>();
