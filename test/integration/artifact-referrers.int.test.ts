@@ -159,6 +159,7 @@ describe.skipIf(!available)('regctl artifact attach / list', () => {
       expect(r.stderr).toContain(`no such manifest: ${host}/team/app:nope`);
       const attach = await cli(['artifact', 'attach', '--artifact-type', 'x/y', `${host}/team/app:nope`, sbom]);
       expect(attach.code).toBe(4);
+      expect(attach.stderr).toBe(`Error: no such manifest: ${host}/team/app:nope\n`);
     });
   });
 

@@ -51,6 +51,7 @@ async function writeEntry(root: string, rel: string, header: Header, body: Async
       const handle = await fs.open(target, 'wx', mode);
       try {
         for await (const chunk of body) await handle.write(chunk);
+        await handle.sync();
       } finally {
         await handle.close();
       }
