@@ -15,7 +15,7 @@ const MTIME = new Date(0);
 /** `blobs/<alg>/<hex>`, the blob's name in an OCI layout. */
 export const blobEntryName = (digest: string): string => `blobs/${parseDigest(digest).algorithm}/${parseDigest(digest).hex}`;
 
-/** A small file from memory; blobs are read-only (0444) like streamed ones. */
+/** A small file from memory; a manifest packed as a blob passes 0o444, the mode of streamed blobs. */
 export function packFile(p: Pack, name: string, data: Buffer | string, mode = 0o644): Promise<void> {
   return new Promise((resolve, reject) => {
     p.entry({ name, mtime: MTIME, mode }, typeof data === 'string' ? Buffer.from(data) : data, (err) => (err ? reject(err) : resolve()));
