@@ -4,7 +4,6 @@
 // manifest under the tag (or by digest alone when the reference has one). With a subject, the
 // manifest refers to that manifest of the same repository and is listed among its referrers.
 import { UsageError } from '../../errors.js';
-import { ANNOTATION_TITLE } from '../../oci/artifact-manifest.js';
 import { isDigest } from '../../oci/digest.js';
 import type { Annotations, Descriptor, ImageManifest } from '../../oci/manifest.js';
 import { parseReference, type Reference } from '../../reference/parse.js';
@@ -132,12 +131,3 @@ export async function pushArtifact(remote: RemoteRegistry, ref: Reference, files
   }
 }
 
-/** The title of each layer digest, for progress lines (one digest may carry several files). */
-export function titlesByDigest(layers: readonly Descriptor[]): Map<string, string> {
-  const titles = new Map<string, string>();
-  for (const d of layers) {
-    const title = d.annotations?.[ANNOTATION_TITLE];
-    if (title) titles.set(d.digest, titles.has(d.digest) ? `${titles.get(d.digest)}, ${title}` : title);
-  }
-  return titles;
-}

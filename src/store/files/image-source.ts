@@ -5,7 +5,7 @@
 // the empty `{}` config unless a config file is given. Every file is hashed by streaming it once
 // to build the manifest, and streamed again when the transfer reads it (file-blob.ts); close()
 // removes the packed directories.
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { RegctlError, UsageError } from '../../errors.js';
 import {
@@ -61,7 +61,7 @@ function titleOf(file: string): string {
   return title;
 }
 
-async function statOf(file: string): Promise<import('node:fs').Stats> {
+async function statOf(file: string): Promise<Stats> {
   return fs.stat(file).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new RegctlError('REGCTL_IO', `${file}: no such file or directory`);
     throw ioError('read', file, err);
