@@ -164,6 +164,17 @@ describe.skipIf(!available)('regctl artifact attach / list', () => {
   });
 
   describe('distribution 2.8 (no referrers API)', () => {
+    it('attach keeps the tag-schema fallback index (store/remote), so list finds the artifact', async () => {
+      const open = inject('registries').open;
+      expect((await cli(['copy', `${open.host}/demo/hello:v1`, `${open.host}/team/fallback:1.0`])).code).toBe(0);
+      const r = await cli(['artifact', 'attach', '--artifact-type', 'application/vnd.example.review', `${open.host}/team/fallback:1.0`, sig]);
+      expect(r.code, r.stderr).toBe(0);
+      const digest = digestLine(r.stdout)!;
+      const listed = await cli(['artifact', 'list', '--format', 'json', `${open.host}/team/fallback:1.0`]);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout).manifests).toEqual([expect.objectContaining({ digest, artifactType: 'application/vnd.example.review' })]);
+    });
+
     it('attaches by digest with the subject on the wire, lists through the tag-schema index, and skopeo still copies the image', async () => {
       const open = inject('registries').open;
       const copied = await cli(['copy', `${open.host}/demo/hello:v1`, `${open.host}/team/attached:1.0`]);
