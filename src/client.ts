@@ -30,9 +30,11 @@ import { parseSearchTerm } from './reference/search-term.js';
 import type { CheckStoreOptions, CheckStoreResult, LayoutStore } from './store/layout/layout-store.js';
 import { getBlobBytes, openBlob } from './store/remote/blob.js';
 import { listCatalog, type CatalogOptions } from './store/remote/catalog.js';
-import { getManifest, headManifest, putManifest, type ManifestHead, type ManifestResult } from './store/remote/manifest.js';
+import { getManifest, headManifest, type ManifestHead, type ManifestResult } from './store/remote/manifest.js';
 import { RemoteRegistry, type RemoteOptions } from './store/remote/remote-registry.js';
-import { deleteManifest as deleteManifestOp, deleteTag as deleteTagOp, type TagDeleteResult } from './store/remote/delete.js';
+import { deleteManifest as deleteManifestOp, deleteTag as deleteTagOp, resolveDigest, type TagDeleteResult } from './store/remote/delete.js';
+import { listReferrers, type ReferrersOptions, type ReferrersResult } from './store/remote/referrers.js';
+import { putManifestWithReferrer } from './store/remote/referrers-index.js';
 import { listTags, type ListTagsOptions } from './store/remote/tags.js';
 import { blobExists, pushBlob, type PushBlobOptions, type PushBlobResult } from './store/remote/upload.js';
 import { startUpload } from './store/remote/upload-session.js';
@@ -143,9 +145,25 @@ export class RegistryClient {
     return headManifest(this.remote, reference(ref), opts);
   }
 
-  /** PUT with the exact bytes; the result's digest is the digest of those bytes. */
+  /**
+   * PUT with the exact bytes; the result's digest is the digest of those bytes. A manifest with a
+   * `subject` is also listed in the subject's referrers tag-schema index when the registry does
+   * not index it (no OCI-Subject in its answer), as oras and regclient do.
+   */
   async putManifest(ref: RefInput, bytes: Uint8Array, mediaType: string, opts: SignalOptions = {}): Promise<{ digest: string; size: number }> {
-    return putManifest(this.remote, reference(ref), Buffer.from(bytes), mediaType, opts);
+    const { digest, size } = await putManifestWithReferrer(this.remote, reference(ref), Buffer.from(bytes), mediaType, opts);
+    return { digest, size };
+  }
+
+  /**
+   * What refers to `subject` (a tag is resolved to its digest first): the registry's referrers
+   * API, else the referrers tag schema's index; `artifactType` keeps only that type.
+   */
+  async referrers(subject: RefInput, opts: ReferrersOptions = {}): Promise<ReferrersResult> {
+    const ref = reference(subject);
+    const signal = signalOf(opts);
+    const pinned = ref.digest ? ref : ref.withDigest(await resolveDigest(this.remote, ref, signal));
+    return listReferrers(this.remote, pinned, opts);
   }
 
   /** A small blob (an image config) read whole and verified against its digest. */

@@ -4,47 +4,31 @@
 // that refuses a tag there (distribution 2.8 answers 400 DIGEST_INVALID) gets regclient's method:
 // point the tag at a throw-away manifest of its own, then delete that one by digest, so the
 // other tags of the old digest stay. A registry with deletes disabled (405 UNSUPPORTED) is never
-// sent the throw-away: the tag would be left pointing at it.
+// sent the throw-away: the tag would be left pointing at it. Deleting a manifest that has a
+// `subject` from a registry without the referrers API also takes its entry out of the subject's
+// referrers tag-schema index (distribution-spec 1.1, "Deleting Manifests"), after the delete, as
+// oras-go orders it: a refused delete leaves the index as it was.
 import { randomBytes } from 'node:crypto';
 import { RegctlError } from '../../errors.js';
 import { digestOf } from '../../oci/digest.js';
 import { OCI_EMPTY, OCI_IMAGE_MANIFEST } from '../../oci/media-types.js';
 import type { Reference } from '../../reference/parse.js';
-import { readRegistryError, type RegistryError } from '../../transport/registry-error.js';
-import { repositoryScope } from '../../transport/scope.js';
-import { headManifest, putManifest } from './manifest.js';
+import type { RegistryError } from '../../transport/registry-error.js';
+import { deleteReference } from './delete-reference.js';
+import { getManifest, headManifest, putManifest } from './manifest.js';
+import { hasReferrersApi } from './referrers.js';
+import { referrerOfBytes, removeFromReferrersIndex } from './referrers-index.js';
+import { tagSchemaRef } from './referrers-tag.js';
 import type { RemoteRegistry } from './remote-registry.js';
 import { pushBlob } from './upload.js';
 
-export const DELETE_DISABLED_HINT =
-  'the registry has deletes turned off; for distribution (docker-registry) set REGISTRY_STORAGE_DELETE_ENABLED=true (storage.delete.enabled in config.yml)';
+export { DELETE_DISABLED_HINT } from './delete-reference.js';
 
 /** Marks the throw-away manifest a tag-only delete puts in place for an instant. */
 export const TAG_DELETE_ANNOTATION = 'dev.regctl.tag-delete';
 
 interface Signal {
   signal?: AbortSignal;
-}
-
-/** DELETE /v2/<name>/manifests/<reference>; resolves on 202 (or 200/204), rejects with the registry's error. */
-async function deleteReference(remote: RemoteRegistry, ref: Reference, opts: Signal): Promise<void> {
-  const res = await remote.transport(ref.registry).request({
-    method: 'DELETE',
-    path: `/v2/${ref.repository}/manifests/${ref.identifier()}`,
-    // Token servers grant DELETE under its own action (distribution's "delete").
-    scopes: [repositoryScope(ref.repository, ['delete'])],
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  if (res.status === 202 || res.status === 200 || res.status === 204) {
-    await res.dump();
-    return;
-  }
-  const err = await readRegistryError(res, 'DELETE', res.url);
-  throw isDeleteDisabled(err) ? new RegctlError('REGCTL_UNSUPPORTED', `${ref.familiar()}: deleting is not supported by ${ref.registry}`, { cause: err, hint: DELETE_DISABLED_HINT }) : err;
-}
-
-function isDeleteDisabled(err: RegistryError): boolean {
-  return err.status === 405 || err.errors.some((e) => e.code === 'UNSUPPORTED');
 }
 
 /** What a reference names now: its digest (HEAD), REGCTL_NOT_FOUND when there is none. */
@@ -55,10 +39,37 @@ export async function resolveDigest(remote: RemoteRegistry, ref: Reference, opts
   return head.digest;
 }
 
-/** Deletes the manifest `ref` names (every tag on it goes); returns its digest. */
+/** The digest of the manifest's `subject`, if it has one; undefined too when it cannot be read (the DELETE then says why). */
+async function subjectOf(remote: RemoteRegistry, ref: Reference, opts: Signal): Promise<string | undefined> {
+  try {
+    const m = await getManifest(remote, ref, opts);
+    return referrerOfBytes(m.bytes, m.mediaType, m.digest)?.subject;
+  } catch (err) {
+    if ((err as RegctlError).code === 'REGCTL_ABORTED') throw err;
+    remote.debug(`${ref.familiar()}: not read before the delete (${(err as Error).message}); no referrers index is updated`);
+    return undefined;
+  }
+}
+
+/**
+ * Deletes the manifest `ref` names (every tag on it goes); returns its digest. A manifest with
+ * a subject, on a registry without the referrers API, also leaves the subject's tag-schema index.
+ */
 export async function deleteManifest(remote: RemoteRegistry, ref: Reference, opts: Signal = {}): Promise<string> {
   const digest = await resolveDigest(remote, ref, opts);
-  await deleteReference(remote, ref.withDigest(digest), opts);
+  const target = ref.withDigest(digest);
+  const subject = await subjectOf(remote, target, opts);
+  await deleteReference(remote, target, opts);
+  if (subject === undefined || (await hasReferrersApi(remote, ref, subject, opts))) return digest;
+  try {
+    await removeFromReferrersIndex(remote, ref, subject, digest, opts);
+  } catch (err) {
+    const e = err as RegctlError;
+    throw new RegctlError(e.code ?? 'REGCTL_INTERNAL', `${target.familiar()} is deleted, but its entry in ${tagSchemaRef(ref, subject).familiar()} was not removed: ${e.message}`, {
+      cause: err,
+      hint: e.hint ?? 'listing the referrers of its subject will name a manifest that is gone; removeFromReferrersIndex (library) takes the entry out',
+    });
+  }
   return digest;
 }
 

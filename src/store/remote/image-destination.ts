@@ -2,11 +2,13 @@
 // it (HEAD), mounted from another repository of the same registry when one is known to hold it,
 // else uploaded from the source (upload.ts); then the manifests by digest, children first (a
 // registry refuses an index naming manifests it lacks), the last one under the tag. The PUT of
-// the top manifest is the commit: there is nothing to take back before it.
+// the top manifest is the commit: there is nothing to take back before it. A manifest with a
+// `subject` is also recorded in the subject's referrers tag-schema index when the registry does
+// not index it itself (referrers-index.ts).
 import type { Descriptor } from '../../oci/manifest.js';
 import type { Reference } from '../../reference/parse.js';
 import type { BlobPutResult, ImageDestination, ManifestResult, PutBlobOptions, PutManifestsOptions } from '../backend.js';
-import { putManifest } from './manifest.js';
+import { putManifestWithReferrer } from './referrers-index.js';
 import type { RemoteRegistry } from './remote-registry.js';
 import { pushBlob } from './upload.js';
 
@@ -40,7 +42,7 @@ export function remoteDestination(remote: RemoteRegistry, ref: Reference, opts: 
       for (const [i, m] of manifests.entries()) {
         const isTop = i === manifests.length - 1;
         const target = isTop ? ref : ref.withDigest(m.digest);
-        const put = await putManifest(remote, target, m.bytes, m.mediaType, signal);
+        const put = await putManifestWithReferrer(remote, target, m.bytes, m.mediaType, signal);
         last = { ...m, digest: put.digest, size: put.size };
         o.onManifest?.(last, isTop ? ref.toString() : `${ref.name()}@${put.digest}`);
       }

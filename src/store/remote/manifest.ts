@@ -32,6 +32,18 @@ export async function getManifest(
   ref: Reference,
   opts: { signal?: AbortSignal; accept?: readonly string[] } = {},
 ): Promise<ManifestResult> {
+  return (await getManifestWithEtag(remote, ref, opts)).manifest;
+}
+
+/**
+ * getManifest, plus the response's ETag: what a conditional PUT (If-Match) of a changed copy
+ * names, so a registry that honours it refuses the PUT when someone else wrote in between.
+ */
+export async function getManifestWithEtag(
+  remote: RemoteRegistry,
+  ref: Reference,
+  opts: { signal?: AbortSignal; accept?: readonly string[] } = {},
+): Promise<{ manifest: ManifestResult; etag: string | undefined }> {
   // A read: the registry's mirrors (if any) may serve it; the digest check below covers them too.
   const res = await remote.read(
     ref.registry,
@@ -68,7 +80,7 @@ export async function getManifest(
   const mediaType = mediaTypeOf(bytes, contentType);
   const disagreement = contentTypeDisagreement(mediaType, contentType);
   if (disagreement) remote.debug(`manifest ${ref.familiar()}: ${disagreement}`);
-  return { bytes, mediaType, digest: ref.digest ?? actual, size: bytes.length };
+  return { manifest: { bytes, mediaType, digest: ref.digest ?? actual, size: bytes.length }, etag: res.headers.get('etag') };
 }
 
 /** The body's own mediaType wins over Content-Type (registries often send text/plain or json). */
@@ -118,6 +130,19 @@ export async function headManifest(
   };
 }
 
+export interface PutManifestOptions {
+  signal?: AbortSignal;
+  /** Conditional PUT: `{ ifMatch: etag }` or `{ ifNoneMatch: '*' }` (a registry that ignores them overwrites). */
+  condition?: { ifMatch: string } | { ifNoneMatch: '*' };
+}
+
+export interface PutManifestResult {
+  digest: string;
+  size: number;
+  /** The registry's OCI-Subject header: it indexed the manifest's subject itself (referrers API). */
+  ociSubject?: string;
+}
+
 /**
  * PUT a manifest with its exact bytes and media type (as Content-Type), under a tag or its
  * digest. The digest the registry reports must be the digest of the bytes sent: a registry that
@@ -128,15 +153,15 @@ export async function putManifest(
   ref: Reference,
   bytes: Buffer,
   mediaType: string,
-  opts: { signal?: AbortSignal } = {},
-): Promise<{ digest: string; size: number }> {
+  opts: PutManifestOptions = {},
+): Promise<PutManifestResult> {
   const digest = digestOf(bytes, ref.digest ? parseDigest(ref.digest).algorithm : 'sha256');
   if (ref.digest && ref.digest !== digest) throw new DigestMismatchError(ref.digest, digest, `manifest for ${ref.familiar()}`);
   const res = await remote.transport(ref.registry).request({
     method: 'PUT',
     path: manifestPath(ref),
     scopes: [repositoryScope(ref.repository, ['pull', 'push'])],
-    headers: { 'content-type': mediaType },
+    headers: { 'content-type': mediaType, ...conditionHeaders(opts.condition) },
     body: bytes,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
@@ -144,5 +169,11 @@ export async function putManifest(
   await res.dump();
   const stored = res.headers.get('docker-content-digest');
   if (stored && stored !== digest) throw new DigestMismatchError(digest, stored, `manifest ${ref.familiar()} as stored by the registry`);
-  return { digest, size: bytes.length };
+  const ociSubject = res.headers.get('oci-subject');
+  return { digest, size: bytes.length, ...(ociSubject ? { ociSubject } : {}) };
+}
+
+function conditionHeaders(condition: PutManifestOptions['condition']): Record<string, string> {
+  if (!condition) return {};
+  return 'ifMatch' in condition ? { 'if-match': condition.ifMatch } : { 'if-none-match': condition.ifNoneMatch };
 }

@@ -23,15 +23,15 @@ export const DEFAULT_PAGE_BOUNDS: PageBounds = {
 /** One page may hold this much; a bigger one is refused before it is parsed. */
 export const PAGE_LIMIT_BYTES = 16 * 1024 * 1024;
 
-const UNITS: Record<keyof PageBounds, (n: number) => string> = {
+const UNITS: Record<keyof PageBounds, (n: number, noun: string) => string> = {
   maxPages: (n) => `${n} pages`,
-  maxNames: (n) => `${n} names`,
+  maxNames: (n, noun) => `${n} ${noun}`,
   maxBytes: (n) => `${Math.round(n / (1024 * 1024))} MiB`,
 };
 
-/** `what` (e.g. "tag list of team/app") went past one of the bounds. */
-export function pagedTooFar(what: string, bound: keyof PageBounds, bounds: PageBounds): RegctlError {
-  return new RegctlError('REGCTL_TOO_LARGE', `${what}: the registry kept sending pages past ${UNITS[bound](bounds[bound])}; stopped there`, {
+/** `what` (e.g. "tag list of team/app") went past one of the bounds; `noun` names its entries. */
+export function pagedTooFar(what: string, bound: keyof PageBounds, bounds: PageBounds, noun = 'names'): RegctlError {
+  return new RegctlError('REGCTL_TOO_LARGE', `${what}: the registry kept sending pages past ${UNITS[bound](bounds[bound], noun)}; stopped there`, {
     hint: 'a registry should end its list; if this one really is that long, list it through the library with larger bounds (pageBounds)',
   });
 }
