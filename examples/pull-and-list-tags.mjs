@@ -15,9 +15,10 @@ try {
   const pulled = await client.pull(ref, {
     signal: AbortSignal.timeout(5 * 60_000),
     onProgress: (event) => {
-      // The same typed events the CLI renders as docker's lines, bars or --progress json.
-      if (event.type === 'layer' && (event.status === 'Pull complete' || event.status === 'Already exists')) {
-        console.log(`${event.id}: ${event.status}`);
+      // Neutral events: what happened to which blob (configs have no layerId). The CLI words
+      // the same events as docker's lines, bars or --progress json; here, two of docker's words.
+      if (event.type === 'blob' && event.layerId && (event.state === 'done' || event.state === 'exists')) {
+        console.log(`${event.layerId}: ${event.state === 'done' ? 'Pull complete' : 'Already exists'}`);
       }
     },
   });

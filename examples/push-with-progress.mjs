@@ -17,6 +17,9 @@ const client = new RegistryClient({
   ...(login ? { credentials: async () => login } : {}),
 });
 
+// docker push's word for each neutral blob state ('transferring' carries byte counts instead).
+const PUSH_WORDS = { queued: 'Preparing', waiting: 'Waiting', done: 'Pushed', exists: 'Layer already exists', mounted: 'Mounted from', retrying: 'Retrying' };
+
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort()); // Ctrl-C cancels the transfers cleanly
 
@@ -26,9 +29,10 @@ try {
   const result = await client.push(target, {
     signal: controller.signal,
     onProgress: (event) => {
-      if (event.type === 'pushing') console.log(`The push refers to repository [${event.repository}]`);
-      if (event.type === 'layer' && event.status === 'Pushing') return; // byte counts: a progress bar would use them
-      if (event.type === 'layer') console.log(`${event.id}: ${event.status}${event.from ? ` ${event.from}` : ''}`);
+      if (event.type === 'start') console.log(`The push refers to repository [${RegistryClient.parseReference(target).name()}]`);
+      // Configs have no layerId (docker does not show them); byte counts: a progress bar would use them.
+      if (event.type !== 'blob' || !event.layerId || event.state === 'transferring') return;
+      console.log(`${event.layerId}: ${PUSH_WORDS[event.state]}${event.from ? ` ${event.from}` : ''}`);
     },
   });
   console.log(`${result.tag}: digest: ${result.digest} size: ${result.size}`);

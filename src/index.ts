@@ -49,8 +49,6 @@ export { pull, DEFAULT_PULL_CONCURRENCY } from './ops/pull.js';
 export type { PullOptions, PullResult } from './ops/pull.js';
 export { push, DEFAULT_PUSH_CONCURRENCY } from './ops/push.js';
 export type { PushOptions, PushResult } from './ops/push.js';
-export type { PullEvent, LayerStatus, ProgressListener } from './ops/progress.js';
-export type { PushEvent, PushLayerStatus } from './ops/push-progress.js';
 export { login } from './ops/login.js';
 export type { LoginOptions, LoginResult, LoginEvent, CredentialRequest, AskedCredentials } from './ops/login.js';
 export { logout } from './ops/logout.js';
@@ -78,7 +76,8 @@ export type { ManifestListEntry, MarshalledManifestList } from './oci/manifest-l
 export { copy, copyImage, destinationFor } from './ops/copy.js';
 export type { CopyOptions, CopyResult } from './ops/copy.js';
 export { transfer, planTransfer } from './ops/transfer.js';
-export type { TransferEvent, TransferOptions, TransferPlan, TransferResult, BlobState } from './ops/transfer.js';
+// pull, push and copy report progress as the engine's neutral events (docker's words are the CLI's).
+export type { TransferEvent, TransferOptions, TransferPlan, TransferResult, BlobState, ProgressListener } from './ops/transfer.js';
 export { openSource, openDestination } from './ops/open-location.js';
 export type { LocationContext } from './ops/open-location.js';
 export { parseLocation, formatLocation } from './reference/location.js';

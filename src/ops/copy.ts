@@ -3,7 +3,7 @@
 // Manifests keep their exact bytes, so every digest survives where both formats allow it; an
 // index is copied whole unless a platform is picked. Blobs the destination has are skipped,
 // blobs on the same registry mounted, the rest streamed from source to destination and
-// verified there. Reports as `docker push` does (push-progress.ts); never prints.
+// verified there. Returns data and emits the engine's progress events; never prints.
 import type { Platform } from '../oci/manifest.js';
 import { formatLocation, type Location } from '../reference/location.js';
 import type { Reference } from '../reference/parse.js';
@@ -11,16 +11,15 @@ import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import { openDestination, openSource, type LocationContext } from './open-location.js';
 import { pushResultOf, type PushResult } from './push.js';
-import { pushEventsOf, type PushEvent } from './push-progress.js';
-import type { ProgressListener } from './progress.js';
-import { DEFAULT_TRANSFER_CONCURRENCY, transfer } from './transfer.js';
+import { DEFAULT_TRANSFER_CONCURRENCY, transfer, type ProgressListener, type TransferEvent } from './transfer.js';
 
 export interface CopyOptions {
   /** Copy only this platform of an index (default: every platform). */
   platform?: Platform;
   concurrency?: number;
   signal?: AbortSignal;
-  onProgress?: ProgressListener<PushEvent>;
+  /** The engine's events (transfer.ts). */
+  onProgress?: ProgressListener<TransferEvent>;
 }
 
 /** `ref` is the destination as written (a reference, store:NAME, oci:DIR:REF, ...); `tag` its tag or name. */
@@ -46,7 +45,18 @@ function mountCandidates(from: Location, to: Location): string[] {
   return from.ref.registry === to.ref.registry && from.ref.repository !== to.ref.repository ? [from.ref.repository] : [];
 }
 
-function describeTarget(to: Location): { ref: string; repository: string; tag: string } {
+/** How results and progress name a copy's destination (a registry reference, or the location as written). */
+export interface DestinationNames {
+  /** The full reference (docker.io/user/app:v1), else the location (oci:DIR:REF). */
+  ref: string;
+  /** The repository's full name, else the location. */
+  repository: string;
+  /** The tag (a digest when put by digest), else the store name or layout reference. */
+  tag: string;
+}
+
+/** The names of `to`, a destination as destinationFor made it final: CopyResult's ref and tag. */
+export function destinationNames(to: Location): DestinationNames {
   if (to.transport === 'docker') return { ref: to.ref.toString(), repository: to.ref.name(), tag: to.ref.tag ?? to.ref.digest ?? 'latest' };
   const where = formatLocation(to);
   const tag = to.transport === 'store' ? to.name : (to.ref ?? '');
@@ -60,15 +70,15 @@ export async function copy(ctx: LocationContext, from: Location, to: Location, o
   try {
     const destination = await openDestination(target, ctx, { mountFrom: mountCandidates(from, target) });
     try {
-      const described = describeTarget(target);
       const result = await transfer(source, destination, {
         concurrency: opts.concurrency ?? DEFAULT_TRANSFER_CONCURRENCY,
         ...(opts.platform ? { platform: opts.platform } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.onProgress ? { onProgress: pushEventsOf(opts.onProgress, described) } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(target.transport === 'docker' && target.ref.digest ? { expectDigest: target.ref.digest } : {}),
       });
-      return pushResultOf(described.ref, described.tag, result);
+      const names = destinationNames(target);
+      return pushResultOf(names.ref, names.tag, result);
     } finally {
       await destination.close();
     }

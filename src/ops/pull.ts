@@ -2,7 +2,7 @@
 // store on the transfer engine (transfer.ts): registry source, store destination. Blobs the
 // store has are skipped ("Already exists"), the rest fetched several at a time, resumed from a
 // partial, verified while they stream; the image is recorded in index.json last. Returns data
-// and emits progress events; never prints.
+// and emits the engine's progress events; never prints.
 import type { Descriptor, Platform } from '../oci/manifest.js';
 import { hostPlatform } from '../oci/platform.js';
 import type { Reference } from '../reference/parse.js';
@@ -13,9 +13,8 @@ import type { LayoutStore } from '../store/layout/layout-store.js';
 import { remoteSource } from '../store/remote/image-source.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { assertImageConfigs } from './image-config-check.js';
-import { pullEventsOf, type ProgressListener, type PullEvent } from './progress.js';
 import { keepIntactBlobs } from './pull-verify.js';
-import { planTransfer, transfer, type TransferPlan } from './transfer.js';
+import { planTransfer, transfer, type ProgressListener, type TransferEvent, type TransferPlan } from './transfer.js';
 
 /** Kept for RepoDigests; defined with the store's other name annotations. */
 export { RESOLVED_DIGEST_ANNOTATION };
@@ -33,7 +32,8 @@ export interface PullOptions {
   /** With verify: a present blob was corrupt and was removed (it is then fetched again). */
   onCorruptBlob?: (digest: string) => void;
   signal?: AbortSignal;
-  onProgress?: ProgressListener<PullEvent>;
+  /** The engine's events (transfer.ts); 'done' says whether the store already had the image (`unchanged`). */
+  onProgress?: ProgressListener<TransferEvent>;
 }
 
 export interface PullResult {
@@ -99,20 +99,24 @@ function pullDestination(store: LayoutStore, ref: Reference, plan: TransferPlan,
 }
 
 export async function pull(remote: RemoteRegistry, store: LayoutStore, ref: Reference, opts: PullOptions = {}): Promise<PullResult> {
-  const onProgress = opts.onProgress ? pullEventsOf(opts.onProgress, ref) : () => undefined;
+  const emit = opts.onProgress ?? (() => undefined);
   try {
-    onProgress({ type: 'start', source: ref.toString(), destination: store.dir });
     const source = remoteSource(remote, ref, opts.signal);
+    // Before planning, which reads the manifests: docker prints "Pulling from" first.
+    emit({ type: 'start', source: source.name, destination: storeName(ref) });
     const plan = await planTransfer(source, { layerOrder: 'base-first', diffIds: false, ...(opts.allPlatforms ? {} : { platform: opts.platform ?? hostPlatform() }) });
     const outcome: { upToDate: boolean; descriptor?: Descriptor } = { upToDate: false };
     const result = await transfer(source, pullDestination(store, ref, plan, outcome, opts), {
       plan,
       concurrency: opts.concurrency ?? DEFAULT_PULL_CONCURRENCY,
       ...(opts.signal ? { signal: opts.signal } : {}),
-      // The start event went out before planning (docker prints "Pulling from" first).
-      onProgress: (event) => (event.type === 'start' ? undefined : onProgress(event)),
+      // The engine's own start would come after planning; ours went out already. Its 'done'
+      // follows the commit, which has settled whether anything changed.
+      onProgress: (event) => {
+        if (event.type === 'start') return;
+        emit(event.type === 'done' ? { ...event, unchanged: outcome.upToDate } : event);
+      },
     });
-    opts.onProgress?.({ type: 'done', ref: ref.toString(), digest: plan.resolved.digest, upToDate: outcome.upToDate });
     return { name: storeName(ref), digest: plan.resolved.digest, descriptor: outcome.descriptor!, upToDate: outcome.upToDate, bytesDownloaded: result.bytesTransferred };
   } finally {
     // Blobs this pull looked at were pinned against a concurrent GC until they are indexed.

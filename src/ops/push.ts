@@ -3,7 +3,7 @@
 // first, several at once, each only if the repository lacks it (HEAD), mounted from another
 // repository of the same registry when the store knows one that has it, else uploaded from the
 // store file; then the manifests, platform children before the index. Returns data and emits
-// progress events; never prints.
+// the engine's progress events; never prints.
 import { RegctlError } from '../errors.js';
 import type { Descriptor, Platform } from '../oci/manifest.js';
 import type { Reference } from '../reference/parse.js';
@@ -12,10 +12,8 @@ import type { LayoutStore } from '../store/layout/layout-store.js';
 import { remoteDestination } from '../store/remote/image-destination.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { planPush, type PushPlan } from './push-plan.js';
-import { pushEventsOf, type PushEvent } from './push-progress.js';
 import { recordPushedDigest } from './push-repo-digest.js';
-import type { ProgressListener } from './progress.js';
-import { transfer, type TransferResult } from './transfer.js';
+import { transfer, type ProgressListener, type TransferEvent, type TransferResult } from './transfer.js';
 
 /**
  * Blobs in flight at once. Pushes are bound by the registry's CPU (hashing and writing what it
@@ -30,7 +28,8 @@ export interface PushOptions {
   /** Upload in PATCH chunks of this many bytes instead of one PUT per blob. */
   chunkSize?: number;
   signal?: AbortSignal;
-  onProgress?: ProgressListener<PushEvent>;
+  /** The engine's events (transfer.ts). */
+  onProgress?: ProgressListener<TransferEvent>;
 }
 
 export interface PushResult {
@@ -80,7 +79,7 @@ export async function push(remote: RemoteRegistry, store: LayoutStore, ref: Refe
     plan,
     concurrency: opts.concurrency ?? DEFAULT_PUSH_CONCURRENCY,
     ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.onProgress ? { onProgress: pushEventsOf(opts.onProgress, { ref: ref.toString(), repository: ref.name(), tag }) } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   // Independent files under their own locks: the blob-source hints and index.json (RepoDigests).
   await Promise.all([store.recordSources(plan.blobs.map((d) => d.digest), ref.name()), recordPushedDigest(store, ref, result.digest)]);

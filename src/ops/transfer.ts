@@ -3,7 +3,8 @@
 // every config and layer once), then sends the blobs several at a time (each skipped, mounted or
 // written by the destination, verified there), then the manifests children first, then commits.
 // Manifests keep their exact bytes, so every digest survives. Events are neutral (what happened
-// to which blob); the CLI words them as docker does. Returns data; never prints.
+// to which blob): pull, push and copy emit them as they are, and the CLI words them as docker
+// does (src/cli/progress/pull-words.ts, push-words.ts). Returns data; never prints.
 import { RegctlError } from '../errors.js';
 import { shortId } from '../oci/digest.js';
 import { isForeignLayerMediaType } from '../oci/media-types.js';
@@ -11,33 +12,55 @@ import { parseImageConfig, parseManifest, type Descriptor, type Platform } from 
 import { formatPlatform, selectManifest } from '../oci/platform.js';
 import type { ImageDestination, ImageSource, ManifestResult } from '../store/backend.js';
 import { mapLimit } from '../util/concurrency.js';
-import type { ProgressListener } from './progress.js';
 
 const CONFIG_LIMIT = 16 * 1024 * 1024;
 const MAX_INDEX_DEPTH = 4;
 
 export const DEFAULT_TRANSFER_CONCURRENCY = 4;
 
+/** Receives a long operation's events as they happen; it must not throw. */
+export type ProgressListener<E> = (event: E) => void;
+
+/**
+ * What happened to one blob: first queued (to send) or exists (the destination has it); waiting
+ * while others hold the concurrency slots; transferring with byte counts, retrying after a
+ * dropped connection; last done (written and verified there), mounted (from another repository
+ * of the registry, `from`) or exists (the destination had it after all).
+ */
 export type BlobState = 'queued' | 'waiting' | 'exists' | 'mounted' | 'transferring' | 'retrying' | 'done';
 
 export type TransferEvent =
+  /** First, before anything is read: the two ends by name. */
   | { type: 'start'; source: string; destination: string }
+  /** What the source named (an index even when one platform of it is moved), and the platform picked. */
   | { type: 'resolved'; digest: string; mediaType: string; platform?: string }
   | {
       type: 'blob';
       digest: string;
       size: number;
-      /** docker's layer ID (short diff ID); undefined for configs, which docker does not show. */
+      /** The layer's short ID (docker's: 12 hex of its diff ID, else of its digest); undefined for configs. */
       layerId: string | undefined;
       state: BlobState;
+      /** 'transferring': bytes so far, of `size`. */
       current?: number;
+      /** 'mounted': the repository it was mounted from. */
       from?: string;
+      /** 'retrying': the offset the next attempt continues from, the wait before it, and why. */
       offset?: number;
       delayMs?: number;
       reason?: string;
     }
+  /** A manifest was written, children first; `name` is how the destination knows it. */
   | { type: 'manifest'; name: string; digest: string; mediaType: string; size: number }
-  | { type: 'done'; digest: string; size: number; mediaType: string };
+  /** Last, once the image is committed: the manifest (or index) the destination now names. */
+  | {
+      type: 'done';
+      digest: string;
+      size: number;
+      mediaType: string;
+      /** Set by pull: the store already named this image and no blob was written (docker's "Image is up to date"). */
+      unchanged?: boolean;
+    };
 
 export interface TransferOptions {
   /** Only this platform of an index (written alone). Default: the whole image, every platform. */

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RegistryClient } from '../../src/client.js';
 import { isRegctlError } from '../../src/errors.js';
 import { digestOf } from '../../src/oci/digest.js';
-import type { PullEvent } from '../../src/ops/progress.js';
-import type { PushEvent } from '../../src/ops/push-progress.js';
+import type { TransferEvent } from '../../src/ops/transfer.js';
 import { runUnchecked } from '../helpers/run-process.js';
 import { transpilePackage, type TranspiledPackage } from '../helpers/transpiled-dist.js';
 
@@ -90,20 +89,30 @@ describe.skipIf(!available)('RegistryClient', () => {
   });
   afterAll(() => client?.close());
 
-  it('pulls with typed progress events, lists the image, tags and pushes it with push events', async () => {
-    const pullEvents: PullEvent[] = [];
+  it('pulls with neutral progress events, lists the image, tags and pushes it, mounting its layers', async () => {
+    const pullEvents: TransferEvent[] = [];
     const pulled = await client.pull(`${host()}/demo/hello:v1`, { onProgress: (e) => pullEvents.push(e) });
     expect(pulled.digest).toBe(seeded().digest);
-    expect(pullEvents[0]).toMatchObject({ type: 'pulling' });
-    expect(pullEvents.at(-1)).toEqual({ type: 'done', ref: `${host()}/demo/hello:v1`, digest: seeded().digest, upToDate: false });
+    expect(pullEvents[0]).toEqual({ type: 'start', source: `${host()}/demo/hello:v1`, destination: `${host()}/demo/hello:v1` });
+    expect(pullEvents.filter((e) => e.type === 'start')).toHaveLength(1);
+    expect(pullEvents.find((e) => e.type === 'resolved')).toMatchObject({ digest: seeded().digest });
+    const layers = seeded().manifests[0]!.layerDigests;
+    const fetched = pullEvents.flatMap((e) => (e.type === 'blob' && e.state === 'done' && e.layerId !== undefined ? [e.digest] : []));
+    expect(fetched.sort()).toEqual([...layers].sort());
+    expect(pullEvents.at(-1)).toMatchObject({ type: 'done', digest: seeded().digest, unchanged: false });
+    const again: TransferEvent[] = [];
+    await client.pull(`${host()}/demo/hello:v1`, { onProgress: (e) => again.push(e) });
+    expect(again.at(-1)).toMatchObject({ type: 'done', digest: seeded().digest, unchanged: true });
     expect((await client.images()).map((i) => i.name)).toContain(`${host()}/demo/hello:v1`);
 
     const target = `${host()}/${uniqueRepo('client/pushed')}:v2`;
     await client.tag(`${host()}/demo/hello:v1`, target);
-    const pushEvents: PushEvent[] = [];
+    const pushEvents: TransferEvent[] = [];
     const pushed = await client.push(target, { onProgress: (e) => pushEvents.push(e) });
     expect(pushed).toMatchObject({ digest: seeded().digest, tag: 'v2' });
-    expect(pushEvents.filter((e) => e.type === 'layer' && e.status === 'Mounted from').length).toBeGreaterThan(0);
+    expect(pushEvents[0]).toMatchObject({ type: 'start', destination: target });
+    expect(pushEvents.filter((e) => e.type === 'blob' && e.state === 'mounted' && e.from === 'demo/hello').length).toBeGreaterThan(0);
+    expect(pushEvents.at(-1)).toMatchObject({ type: 'done', digest: seeded().digest });
     expect(await client.listTags(target.slice(0, target.lastIndexOf(':')))).toEqual(['v2']);
     expect(await client.listTags(RegistryClient.parseReference(target))).toEqual(['v2']);
     expect((await client.removeImage(target)).untagged).toContain(target);
@@ -136,9 +145,10 @@ describe.skipIf(!available)('RegistryClient', () => {
 
   it('copies registry to registry, and saves and loads through the store', async () => {
     const target = `${host()}/${uniqueRepo('client/copied')}:multi`;
-    const events: PushEvent[] = [];
+    const events: TransferEvent[] = [];
     const copied = await client.copy(`${host()}/demo/multi:v1`, target, { onProgress: (e) => events.push(e) });
     expect(copied.digest).toBe(inject('seeded')['demo/multi:v1']!.digest);
+    expect(events[0]).toEqual({ type: 'start', source: `${host()}/demo/multi:v1`, destination: target });
     expect(events.at(-1)).toMatchObject({ type: 'done', digest: copied.digest });
 
     await client.pull(`${host()}/demo/hello:v1`);

@@ -10,14 +10,16 @@ import {
   pull,
   push,
   type AuthConfig,
-  type LayerStatus,
+  type BlobState,
+  type CopyOptions,
   type ManifestResult,
-  type PullEvent,
+  type ProgressListener,
   type PullOptions,
   type PullResult,
   type PushBlobResult,
-  type PushEvent,
+  type PushOptions,
   type PushResult,
+  type TransferEvent,
   type Reference,
   type RegctlErrorCode,
   type RegistryClientOptions,
@@ -46,23 +48,30 @@ new RegistryClient({ credentials: { username: 'u' } });
 expectTypeOf(RegistryClient.parseReference).returns.toEqualTypeOf<Reference>();
 expectTypeOf(parseReference('busybox').digest).toEqualTypeOf<string | undefined>();
 
-// pull: result has digest: string; onProgress receives the union of pull events; signal accepted.
+// Progress: pull, push and copy report the transfer engine's neutral events (docker's words are the CLI's).
+expectTypeOf<TransferEvent['type']>().toEqualTypeOf<'start' | 'resolved' | 'blob' | 'manifest' | 'done'>();
+expectTypeOf<Extract<TransferEvent, { type: 'blob' }>['state']>().toEqualTypeOf<BlobState>();
+expectTypeOf<BlobState>().toEqualTypeOf<'queued' | 'waiting' | 'exists' | 'mounted' | 'transferring' | 'retrying' | 'done'>();
+expectTypeOf<Extract<TransferEvent, { type: 'done' }>['unchanged']>().toEqualTypeOf<boolean | undefined>();
+expectTypeOf<PullOptions['onProgress']>().toEqualTypeOf<ProgressListener<TransferEvent> | undefined>();
+expectTypeOf<PushOptions['onProgress']>().toEqualTypeOf<ProgressListener<TransferEvent> | undefined>();
+expectTypeOf<CopyOptions['onProgress']>().toEqualTypeOf<ProgressListener<TransferEvent> | undefined>();
+
+// pull: result has digest: string; onProgress receives transfer events; signal accepted.
 expectTypeOf(client.pull).returns.resolves.toEqualTypeOf<PullResult>();
 expectTypeOf<PullResult['digest']>().toEqualTypeOf<string>();
 expectTypeOf<PullResult['bytesDownloaded']>().toEqualTypeOf<number>();
-expectTypeOf<Parameters<NonNullable<PullOptions['onProgress']>>[0]>().toEqualTypeOf<PullEvent>();
-expectTypeOf<PullEvent['type']>().toEqualTypeOf<'pulling' | 'resolved' | 'layer' | 'done'>();
-expectTypeOf<Extract<PullEvent, { type: 'layer' }>['status']>().toEqualTypeOf<LayerStatus>();
+expectTypeOf<Parameters<NonNullable<PullOptions['onProgress']>>[0]>().toEqualTypeOf<TransferEvent>();
 client.pull('busybox', {
   signal,
   onProgress: (event) => {
-    expectTypeOf(event).toEqualTypeOf<PullEvent>();
-    if (event.type === 'layer') expectTypeOf(event.current).toEqualTypeOf<number | undefined>();
-    if (event.type === 'done') expectTypeOf(event.upToDate).toEqualTypeOf<boolean>();
+    expectTypeOf(event).toEqualTypeOf<TransferEvent>();
+    if (event.type === 'blob') expectTypeOf(event.current).toEqualTypeOf<number | undefined>();
+    if (event.type === 'done') expectTypeOf(event.unchanged).toEqualTypeOf<boolean | undefined>();
   },
 });
-// @ts-expect-error push events are not pull events
-client.pull('busybox', { onProgress: (event: PushEvent) => event });
+// @ts-expect-error docker's pull words are the CLI's, not the library's
+client.pull('busybox', { onProgress: (event: { type: 'layer'; status: 'Pull complete' }) => event });
 // The free functions take the same options.
 expectTypeOf(pull).returns.resolves.toEqualTypeOf<PullResult>();
 expectTypeOf(push).returns.resolves.toEqualTypeOf<PushResult>();
@@ -74,8 +83,8 @@ expectTypeOf<PushResult['mounted']>().toEqualTypeOf<number>();
 client.push('localhost:5000/app:1', {
   signal,
   onProgress: (event) => {
-    expectTypeOf(event).toEqualTypeOf<PushEvent>();
-    if (event.type === 'layer' && event.status === 'Mounted from') expectTypeOf(event.from).toEqualTypeOf<string | undefined>();
+    expectTypeOf(event).toEqualTypeOf<TransferEvent>();
+    if (event.type === 'blob' && event.state === 'mounted') expectTypeOf(event.from).toEqualTypeOf<string | undefined>();
   },
 });
 
@@ -108,7 +117,7 @@ client.login('docker.io', { username: 'u' });
 // copy, save, load.
 expectTypeOf(client.copy).returns.resolves.toEqualTypeOf<CopyResult>();
 expectTypeOf<CopyResult['digest']>().toEqualTypeOf<string>();
-client.copy('a/b:1', 'localhost:5000/b:1', { signal, onProgress: (event) => expectTypeOf(event).toEqualTypeOf<PushEvent>() });
+client.copy('a/b:1', 'localhost:5000/b:1', { signal, onProgress: (event) => expectTypeOf(event).toEqualTypeOf<TransferEvent>() });
 expectTypeOf(client.save).returns.resolves.toEqualTypeOf<void>();
 expectTypeOf(client.load).returns.resolves.toEqualTypeOf<LoadedImage[]>();
 

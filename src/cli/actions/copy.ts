@@ -3,7 +3,7 @@
 // and report it as `docker push` does.
 import { UsageError } from '../../errors.js';
 import { parsePlatform } from '../../oci/platform.js';
-import { copy, destinationFor } from '../../ops/copy.js';
+import { copy, destinationFor, destinationNames } from '../../ops/copy.js';
 import type { LocationContext } from '../../ops/open-location.js';
 import { formatLocation, parseLocation, type Location } from '../../reference/location.js';
 import { listTags } from '../../store/remote/tags.js';
@@ -11,6 +11,7 @@ import { withErrorContext } from '../command-error.js';
 import type { CliContext } from '../context.js';
 import { resolveProgressMode } from '../progress/progress-mode.js';
 import { pushRenderer } from '../progress/push-renderer.js';
+import { pushEventsOf } from '../progress/push-words.js';
 
 export interface CopyFlags {
   allTags?: boolean;
@@ -47,8 +48,10 @@ export async function runCopy(ctx: CliContext, source: string, destination: stri
   if (lines) ctx.out(`The push refers to ${to.transport === 'docker' ? `repository [${to.ref.name()}]` : formatLocation(to)}`);
   const render = pushRenderer(mode, ctx.io.stdout);
   for (const [src, dst] of pairs) {
+    // Named as copy names its result: the destination with its final tag.
+    const onProgress = pushEventsOf(render, destinationNames(destinationFor(src, dst)));
     // No push/pull wording here: a failure may come from either side, and names its location.
-    const result = await copy(locations, src, dst, { signal: ctx.signal, onProgress: render, ...(platform ? { platform } : {}) });
+    const result = await copy(locations, src, dst, { signal: ctx.signal, onProgress, ...(platform ? { platform } : {}) });
     if (lines) ctx.out(`${result.tag}: digest: ${result.digest} size: ${result.size}`);
     ctx.debug(`copied ${formatLocation(src)} -> ${result.ref}: ${result.pushed} written (${result.bytesUploaded} bytes), ${result.mounted} mounted, ${result.existed} already there`);
   }

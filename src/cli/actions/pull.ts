@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { PullSourceTracker, sourceLine } from '../progress/mirror-source.js';
 import { resolveProgressMode } from '../progress/progress-mode.js';
 import { pullRenderer } from '../progress/pull-renderer.js';
+import { pullEventsOf } from '../progress/pull-words.js';
 
 export interface PullFlags {
   allTags?: boolean;
@@ -43,7 +44,8 @@ export async function runPull(ctx: CliContext, input: string, flags: PullFlags):
         ...(flags.allPlatforms ? { allPlatforms: true } : {}),
         ...(flags.verify ? { verify: true, onCorruptBlob: (d: string) => ctx.warnOnce(`blob ${d} in the store was corrupt; fetching it again`) } : {}),
         signal: ctx.signal,
-        onProgress: render,
+        // One adapter per pull: it tracks that pull's layer order.
+        onProgress: pullEventsOf(render, r),
       }).finally(unsubscribe);
       const served = sources.summary(r.toString());
       if (served && json) ctx.io.stdout.write(JSON.stringify(served) + '\n');

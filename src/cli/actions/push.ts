@@ -9,6 +9,7 @@ import { withErrorContext } from '../command-error.js';
 import type { CliContext } from '../context.js';
 import { resolveProgressMode } from '../progress/progress-mode.js';
 import { pushRenderer } from '../progress/push-renderer.js';
+import { pushEventsOf } from '../progress/push-words.js';
 
 export interface PushFlags {
   allTags?: boolean;
@@ -42,7 +43,7 @@ export async function runPush(ctx: CliContext, input: string, flags: PushFlags):
         ...(platform ? { platform } : {}),
         ...(flags.chunkSize ? { chunkSize: flags.chunkSize } : {}),
         signal: ctx.signal,
-        onProgress: render,
+        onProgress: pushEventsOf(render, { ref: r.toString(), repository: r.name(), tag }),
       }),
     );
     if (lines) ctx.out(`${result.tag}: digest: ${result.digest} size: ${result.size}`);

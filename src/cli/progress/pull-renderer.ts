@@ -1,6 +1,6 @@
 // Renders pull progress events the way docker prints them: plain lines on a non-TTY (byte
 // progress dropped), redrawn bars on a TTY, one JSON object per event with --progress json.
-import type { PullEvent } from '../../ops/progress.js';
+import type { PullEvent } from './pull-words.js';
 import type { OutputStream } from '../io.js';
 import { LayerBoard } from './layer-board.js';
 import { transferLine } from './transfer-line.js';

@@ -1,7 +1,7 @@
 // Renders push progress events the way docker prints them: plain status lines on a non-TTY
 // (byte progress dropped), one redrawn line per layer on a TTY, one JSON object per event with
 // --progress json.
-import type { PushEvent } from '../../ops/push-progress.js';
+import type { PushEvent } from './push-words.js';
 import type { OutputStream } from '../io.js';
 import { LayerBoard } from './layer-board.js';
 import { transferLine } from './transfer-line.js';

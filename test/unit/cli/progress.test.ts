@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { progressBar } from '../../../src/cli/progress/layer-board.js';
 import { resolveProgressMode } from '../../../src/cli/progress/progress-mode.js';
 import { pullRenderer } from '../../../src/cli/progress/pull-renderer.js';
-import type { PullEvent } from '../../../src/ops/progress.js';
+import type { PullEvent } from '../../../src/cli/progress/pull-words.js';
 
 function capture(columns = 120) {
   let text = '';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PushEvent } from '../../../src/ops/push-progress.js';
+import type { PushEvent } from '../../../src/cli/progress/push-words.js';
 import { LayoutStore } from '../../../src/store/layout/layout-store.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { pushId, putGeneratedImage } from '../../helpers/store-image.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, EXIT } from '../../../src/cli/error-messages.js';
 import { pushRenderer } from '../../../src/cli/progress/push-renderer.js';
-import type { PushEvent } from '../../../src/ops/push-progress.js';
+import type { PushEvent } from '../../../src/cli/progress/push-words.js';
 import { registryErrorFrom } from '../../../src/transport/registry-error.js';
 
 function capture(columns = 120) {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pull } from '../../../src/ops/pull.js';
-import type { PullEvent } from '../../../src/ops/progress.js';
+import type { TransferEvent } from '../../../src/ops/transfer.js';
 import { parseReference } from '../../../src/reference/parse.js';
 import { LayoutStore } from '../../../src/store/layout/layout-store.js';
 import { RemoteRegistry } from '../../../src/store/remote/remote-registry.js';
@@ -67,15 +67,15 @@ describe('pull resumes partial blobs', () => {
   it('asks for the rest with Range and verifies the whole digest', async () => {
     const { edge, store, remote } = await setup(true);
     await leavePartial(store, 100_000);
-    const events: PullEvent[] = [];
+    const events: TransferEvent[] = [];
     const result = await pull(remote, store, parseReference(`${edge.host}/demo/app:v1`), { onProgress: (e) => events.push(e) });
     expect(result.upToDate).toBe(false);
     expect(result.bytesDownloaded).toBe(config.length + layer.length - 100_000);
     const layerReq = edge.requests.find((r) => r.url.endsWith(digestOf(layer)))!;
     expect(layerReq.headers.range).toBe('bytes=100000-');
     expect(await store.hasBlob(digestOf(layer))).toBe(layer.length);
-    const last = events.filter((e) => e.type === 'layer' && e.status === 'Downloading').at(-1);
-    expect(last).toMatchObject({ current: layer.length, total: layer.length });
+    const last = events.filter((e) => e.type === 'blob' && e.digest === digestOf(layer) && e.state === 'transferring').at(-1);
+    expect(last).toMatchObject({ current: layer.length, size: layer.length });
   });
 
   it('restarts the blob cleanly when the registry ignores Range', async () => {

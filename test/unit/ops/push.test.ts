@@ -1,6 +1,7 @@
-// push() from a real LayoutStore to the in-memory registry: docker's event sequence and layer
-// IDs, only what is missing is sent, mounts from recorded sources, multi-platform order
-// (children before the index), --platform, -a's tag listing, and the local-image errors.
+// push() from a real LayoutStore to the in-memory registry: the engine's neutral event sequence
+// and docker's layer IDs (the CLI's wording of them: test/unit/cli/progress/push-words.test.ts),
+// only what is missing is sent, mounts from recorded sources, multi-platform order (children
+// before the index), --platform, -a's tag listing, and the local-image errors.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parsePlatform } from '../../../src/oci/platform.js';
 import { push } from '../../../src/ops/push.js';
 import { localTags } from '../../../src/ops/push-plan.js';
-import type { PushEvent } from '../../../src/ops/push-progress.js';
+import type { TransferEvent } from '../../../src/ops/transfer.js';
 import { parseReference } from '../../../src/reference/parse.js';
 import { LayoutStore } from '../../../src/store/layout/layout-store.js';
 import { RemoteRegistry } from '../../../src/store/remote/remote-registry.js';
@@ -28,17 +29,19 @@ async function setup(opts: UploadRegistryOptions = {}): Promise<{ reg: UploadReg
   return { reg, remote, store: await LayoutStore.open(dir) };
 }
 
-function collect(): { events: PushEvent[]; lines: () => string[]; onProgress: (e: PushEvent) => void } {
-  const events: PushEvent[] = [];
+/** The events, and one `ID: state [from]` line per layer event without byte counts (configs have no ID). */
+function collect(): { events: TransferEvent[]; lines: () => string[]; onProgress: (e: TransferEvent) => void } {
+  const events: TransferEvent[] = [];
   return {
     events,
     onProgress: (e) => events.push(e),
-    lines: () => events.flatMap((e) => (e.type === 'layer' && e.status !== 'Pushing' ? [`${e.id}: ${e.status}${e.from ? ` ${e.from}` : ''}`] : [])),
+    lines: () =>
+      events.flatMap((e) => (e.type === 'blob' && e.layerId !== undefined && e.state !== 'transferring' ? [`${e.layerId}: ${e.state}${e.from ? ` ${e.from}` : ''}`] : [])),
   };
 }
 
 describe('push', () => {
-  it('sends config, layers and manifest with docker\'s layer events (top layer first, diff-ID names)', async () => {
+  it('sends config, layers and manifest with layer events (top layer first, named by diff ID as docker does)', async () => {
     const { reg, remote, store } = await setup();
     const ref = parseReference(`${reg.host}/demo/app:v1`);
     const image = await putGeneratedImage(store, ref.toString(), { layerSizes: [3000, 5000] });
@@ -47,23 +50,24 @@ describe('push', () => {
     const result = await push(remote, store, ref, { onProgress: c.onProgress, concurrency: 1 });
 
     expect(result).toMatchObject({ digest: image.digest, size: image.size, tag: 'v1', pushed: 3, existed: 0, mounted: 0, bytesUploaded: bottom!.size + top!.size + image.manifests[0]!.configSize });
+    expect(c.events[0]).toEqual({ type: 'start', source: ref.familiar(), destination: ref.toString() });
     expect(c.lines()).toEqual([
-      `${pushId(top!)}: Preparing`,
-      `${pushId(bottom!)}: Preparing`,
-      `${pushId(top!)}: Waiting`,
-      `${pushId(bottom!)}: Waiting`,
-      `${pushId(top!)}: Pushed`,
-      `${pushId(bottom!)}: Pushed`,
+      `${pushId(top!)}: queued`,
+      `${pushId(bottom!)}: queued`,
+      `${pushId(top!)}: waiting`,
+      `${pushId(bottom!)}: waiting`,
+      `${pushId(top!)}: done`,
+      `${pushId(bottom!)}: done`,
     ]);
-    expect(c.events.some((e) => e.type === 'layer' && e.status === 'Pushing' && e.current === top!.size && e.total === top!.size)).toBe(true);
-    expect(c.events.at(-1)).toEqual({ type: 'done', ref: ref.toString(), tag: 'v1', digest: image.digest, size: image.size });
+    expect(c.events.some((e) => e.type === 'blob' && e.state === 'transferring' && e.layerId === pushId(top!) && e.current === top!.size && e.size === top!.size)).toBe(true);
+    expect(c.events.at(-1)).toEqual({ type: 'done', digest: image.digest, size: image.size, mediaType: image.mediaType });
     expect(reg.manifests.get('demo/app:v1')!.bytes.equals(image.manifests[0]!.bytes)).toBe(true);
     // The manifest goes last: a registry may refuse one whose blobs it lacks.
     expect(reg.requests.at(-1)).toMatchObject({ method: 'PUT', url: '/v2/demo/app/manifests/v1' });
     expect(await store.sourcesOf(top!.digest)).toEqual([ref.name()]);
   });
 
-  it('sends no blob the second time ("Layer already exists"), and mounts into another repository', async () => {
+  it('sends no blob the second time (exists: docker\'s "Layer already exists"), and mounts into another repository', async () => {
     const { reg, remote, store } = await setup();
     const ref = parseReference(`${reg.host}/demo/app:v1`);
     const image = await putGeneratedImage(store, ref.toString());
@@ -72,17 +76,17 @@ describe('push', () => {
     const second = await push(remote, store, ref, { onProgress: again.onProgress });
     expect(second).toMatchObject({ existed: 3, pushed: 0, bytesUploaded: 0 });
     // The HEADs run concurrently and answer in any order (so do docker's): every layer once, no other line.
-    const existing = again.lines().filter((l) => !l.endsWith('Preparing'));
+    const existing = again.lines().filter((l) => !l.endsWith('queued'));
     expect(existing).toHaveLength(image.manifests[0]!.layers.length);
-    expect([...existing].sort()).toEqual(image.manifests[0]!.layers.map((l) => `${pushId(l)}: Layer already exists`).sort());
+    expect([...existing].sort()).toEqual(image.manifests[0]!.layers.map((l) => `${pushId(l)}: exists`).sort());
 
     const other = parseReference(`${reg.host}/other/app:v1`);
     await store.putImage(other.toString(), { mediaType: image.mediaType, digest: image.digest, size: image.size });
     const mounted = collect();
     const third = await push(remote, store, other, { onProgress: mounted.onProgress });
     expect(third).toMatchObject({ mounted: 3, pushed: 0, bytesUploaded: 0 });
-    expect(mounted.lines().filter((l) => l.includes('Mounted'))).toHaveLength(2);
-    expect(mounted.lines()).toContain(`${pushId(image.manifests[0]!.layers[0]!)}: Mounted from demo/app`);
+    expect(mounted.lines().filter((l) => l.includes('mounted'))).toHaveLength(2);
+    expect(mounted.lines()).toContain(`${pushId(image.manifests[0]!.layers[0]!)}: mounted demo/app`);
   });
 
   it('asks to mount from a source the registry refused only once per push, then uploads', async () => {

@@ -1,7 +1,7 @@
 // docker's retry countdown start ("Retrying in N seconds") on the plain and TTY pull renderers.
 import { describe, expect, it } from 'vitest';
 import { pullRenderer, pullStatusText } from '../../../../src/cli/progress/pull-renderer.js';
-import type { PullEvent } from '../../../../src/ops/progress.js';
+import type { PullEvent } from '../../../../src/cli/progress/pull-words.js';
 
 const retrying = (delayMs: number): Extract<PullEvent, { type: 'layer' }> => ({ type: 'layer', id: 'aaaaaaaaaaaa', digest: 'sha256:a', status: 'Retrying', offset: 10, delayMs });
 

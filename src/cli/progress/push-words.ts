@@ -1,7 +1,8 @@
-// Typed progress events of `push` (see progress.ts for the pull side). The CLI renders them as
-// docker's lines, TTY bars or JSON; the library only emits them.
-import type { ProgressListener } from './progress.js';
-import type { BlobState, TransferEvent } from './transfer.js';
+// docker push's progress vocabulary, and the adapter that words the library's neutral transfer
+// events (ops/transfer.ts) in it; `regctl push` and `regctl copy` both report as `docker push`
+// does. The statuses are docker's user interface, so they live with the CLI that imitates it:
+// the CLI's plain lines, TTY bars and `--progress json` (push-renderer.ts) render these events.
+import type { BlobState, ProgressListener, TransferEvent } from '../../ops/transfer.js';
 
 /** docker's per-layer push statuses, spelled as docker prints them ('Mounted from' is followed by `from`). */
 export type PushLayerStatus = 'Preparing' | 'Waiting' | 'Pushing' | 'Pushed' | 'Layer already exists' | 'Mounted from' | 'Retrying';
@@ -28,6 +29,13 @@ export type PushEvent =
   | { type: 'manifest'; ref: string; digest: string; mediaType: string; size: number }
   | { type: 'done'; ref: string; tag: string; digest: string; size: number };
 
+/** The destination as the events name it: push's reference, or copy's destinationNames (ops/copy.ts). */
+export interface PushTarget {
+  ref: string;
+  repository: string;
+  tag: string;
+}
+
 /** Where a transfer's neutral blob states take docker's push words. */
 const PUSH_WORDS: Record<BlobState, PushLayerStatus> = {
   queued: 'Preparing',
@@ -40,14 +48,14 @@ const PUSH_WORDS: Record<BlobState, PushLayerStatus> = {
 };
 
 /**
- * A transfer's events as push's (push and copy report as `docker push` does). `ref` and `tag`
- * name the destination; configs have no layer ID and are not shown, as in docker.
+ * A transfer's events as push's. `target` names the destination (the engine's events do not
+ * carry docker's repository and tag); configs have no layer ID and are not shown, as in docker.
  */
-export function pushEventsOf(listener: ProgressListener<PushEvent>, target: { ref: string; repository: string; tag: string }): ProgressListener<TransferEvent> {
+export function pushEventsOf(listener: ProgressListener<PushEvent>, target: PushTarget): ProgressListener<TransferEvent> {
   return (event) => {
     switch (event.type) {
       case 'start':
-        return listener({ type: 'pushing', ...target });
+        return listener({ type: 'pushing', ref: target.ref, repository: target.repository, tag: target.tag });
       case 'blob': {
         if (event.layerId === undefined) return;
         const { current, from, offset, delayMs, reason } = event;

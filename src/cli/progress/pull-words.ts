@@ -1,8 +1,10 @@
-// Typed progress events of long operations. The library only emits them; the CLI's plain
-// lines, TTY bars and `--progress json` are renderers of these same events.
-import { shortId } from '../oci/digest.js';
-import type { Reference } from '../reference/parse.js';
-import type { TransferEvent } from './transfer.js';
+// docker pull's progress vocabulary, and the adapter that words the library's neutral transfer
+// events (ops/transfer.ts) in it. The statuses are docker's user interface, so they live with
+// the CLI that imitates it: the library reports what happened to which blob, and the CLI's plain
+// lines, TTY bars and `--progress json` (pull-renderer.ts) all render these events.
+import { shortId } from '../../oci/digest.js';
+import type { ProgressListener, TransferEvent } from '../../ops/transfer.js';
+import type { Reference } from '../../reference/parse.js';
 
 /** docker's per-layer statuses, spelled as docker prints them. */
 export type LayerStatus =
@@ -30,19 +32,20 @@ export type PullEvent =
       delayMs?: number;
       reason?: string;
     }
+  /** `digest` is what the reference resolved to (docker's "Digest:" line), an index included. */
   | { type: 'done'; ref: string; digest: string; upToDate: boolean };
 
-export type ProgressListener<E> = (event: E) => void;
-
 /**
- * A transfer's events as pull's, in docker pull's words and order: layers named by their
- * short digest, 'Verifying Checksum' and 'Download complete' as each arrives, 'Pull complete'
- * in layer order (docker extracts them one after another). Configs are not shown.
+ * A pull's transfer events in docker pull's words and order: layers named by their short digest,
+ * 'Verifying Checksum' and 'Download complete' as each arrives, 'Pull complete' in layer order
+ * (docker extracts them one after another). Configs are not shown. One adapter per pull: it
+ * remembers the layer order and the resolved digest.
  */
 export function pullEventsOf(listener: ProgressListener<PullEvent>, ref: Reference): ProgressListener<TransferEvent> {
   const order: string[] = [];
   const arrived = new Set<string>();
   let completed = 0;
+  let resolved: string | undefined;
   const layer = (digest: string, status: LayerStatus, extra: Partial<Extract<PullEvent, { type: 'layer' }>> = {}) =>
     listener({ type: 'layer', id: shortId(digest), digest, status, ...extra });
   return (event) => {
@@ -50,6 +53,7 @@ export function pullEventsOf(listener: ProgressListener<PullEvent>, ref: Referen
       case 'start':
         return listener({ type: 'pulling', ref: ref.toString(), repository: ref.repository, tag: ref.tag, tagDefaulted: ref.tagDefaulted });
       case 'resolved':
+        resolved = event.digest;
         return listener({ type: 'resolved', ref: ref.toString(), digest: event.digest, mediaType: event.mediaType, ...(event.platform ? { platform: event.platform } : {}) });
       case 'blob': {
         if (event.layerId === undefined) return;
@@ -69,6 +73,9 @@ export function pullEventsOf(listener: ProgressListener<PullEvent>, ref: Referen
         while (completed < order.length && arrived.has(order[completed]!)) layer(order[completed++]!, 'Pull complete');
         return;
       }
+      case 'done':
+        // The engine's digest is the image stored (one platform's manifest); docker reports the resolved one.
+        return listener({ type: 'done', ref: ref.toString(), digest: resolved ?? event.digest, upToDate: event.unchanged ?? false });
       default:
         return;
     }
