@@ -10,10 +10,11 @@
 // - in this process, updates of one tag through one RemoteRegistry run one at a time;
 // - the PUT is conditional (If-Match with the ETag read, If-None-Match: * for a new index), so a
 //   registry that honours it refuses a stale write (412) and we merge again;
-// - where it is not honoured, the tag is read again after the write, after waiting twice as long
-//   as our own read-and-write took (a concurrent writer that read before our write has written
-//   by then, so a lost entry shows), and the merge is redone when our change is not there,
-//   a few times with random waits so that contending clients fall out of step.
+// - where it is not honoured, the tag is read again after the write, every twice-as-long-as-our-
+//   own-read-and-write, until one such wait passes with no write by anyone (a concurrent writer
+//   that read before our write has written by then, so a lost entry shows); when our change is
+//   not there the merge is redone, a few times, with random waits so that contending clients
+//   fall out of step.
 // That keeps concurrent attaches from losing entries in practice, but is no guarantee: a writer
 // slower than the wait can still overwrite the check. Only the referrers API is race-free.
 import { RegctlError } from '../../errors.js';
@@ -30,8 +31,10 @@ import type { RemoteRegistry } from './remote-registry.js';
 
 /** Read-modify-write rounds before giving up. */
 export const INDEX_UPDATE_ATTEMPTS = 8;
-/** Shortest wait before the read that checks a write (the wait is twice the write's own time). */
+/** Shortest wait before a read that checks a write (the wait is twice the write's own time). */
 const MIN_SETTLE_MS = 100;
+/** Most reads watching a written change for a quiet interval before it counts as done. */
+const MAX_CONFIRM_READS = 20;
 const MAX_SETTLE_MS = 5_000;
 /** Random wait between rounds: up to this times 2^round, capped. */
 const BACKOFF_BASE_MS = 50;
@@ -147,6 +150,41 @@ async function write(remote: RemoteRegistry, tag: Reference, index: TagSchemaInd
   return 'written';
 }
 
+/** One write of the changed index; entries the registry refuses as unknown go into `gone`. */
+async function attempt(remote: RemoteRegistry, tag: Reference, index: TagSchemaIndex, change: Change, gone: Set<string>, opts: Signal): Promise<'written' | 'conflict' | 'pruned'> {
+  try {
+    return await write(remote, tag, index, changed(index, change, gone), opts);
+  } catch (err) {
+    const unknown = unknownChildren(err).filter((d) => listed(index, d) && !(change.op === 'add' && d === change.descriptor.digest));
+    if (unknown.length === 0) throw err;
+    for (const d of unknown) gone.add(d);
+    remote.debug(`${tag.familiar()}: dropping entries for manifests the registry no longer has: ${unknown.join(', ')}`);
+    return 'pruned';
+  }
+}
+
+/** Which version of the index a read saw: its digest, or that there was none. */
+const versionOf = (index: TagSchemaIndex) => (index.state === 'index' ? index.digest : index.state);
+
+/**
+ * Our change is still in the index, and stayed through one whole wait (twice our own
+ * read-and-write time) in which nobody wrote: while other clients keep writing, it is watched
+ * on, since any of their writes may be one based on a read from before ours.
+ */
+async function confirmed(remote: RemoteRegistry, repo: Repository, subject: string, change: Change, cycleMs: number, opts: Signal): Promise<boolean> {
+  const settle = Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, 2 * cycleMs));
+  let seen: string | undefined;
+  for (let i = 0; i < MAX_CONFIRM_READS; i++) {
+    await sleep(settle, opts.signal);
+    const index = await readTagSchemaIndex(remote, repo, subject, opts);
+    if (!applied(index, change)) return false;
+    if (versionOf(index) === seen) return true;
+    seen = versionOf(index);
+  }
+  // Still there after this long a watch: the writers that keep going started after our write.
+  return true;
+}
+
 async function update(remote: RemoteRegistry, repo: Repository, subject: string, change: Change, opts: Signal): Promise<void> {
   const tag = tagSchemaRef(repo, subject);
   await oneAtATime(remote, tag.toString(), async () => {
@@ -157,22 +195,12 @@ async function update(remote: RemoteRegistry, repo: Repository, subject: string,
       const started = performance.now();
       const index = await readTagSchemaIndex(remote, repo, subject, opts);
       if (index.state === 'not-an-index') throw notAnIndex(index, change);
-      if (applied(index, change)) return;
-      let outcome: 'written' | 'conflict' | 'pruned';
-      try {
-        outcome = await write(remote, tag, index, changed(index, change, gone), opts);
-      } catch (err) {
-        const unknown = unknownChildren(err).filter((d) => listed(index, d) && !(change.op === 'add' && d === change.descriptor.digest));
-        if (unknown.length > 0) {
-          for (const d of unknown) gone.add(d);
-          remote.debug(`${tag.familiar()}: dropping entries for manifests the registry no longer has: ${unknown.join(', ')}`);
-          outcome = 'pruned';
-        } else throw err;
-      }
+      // Already there before any write of ours: nothing to do (pushed again). After one: another
+      // client's write carried our change, and can be overwritten as ours can; confirmed the same.
+      if (applied(index, change) && round === 1) return;
+      const outcome = applied(index, change) ? 'written' : await attempt(remote, tag, index, change, gone, opts);
       if (outcome === 'written') {
-        const settle = Math.min(MAX_SETTLE_MS, Math.max(MIN_SETTLE_MS, 2 * (performance.now() - started)));
-        await sleep(settle, opts.signal);
-        if (applied(await readTagSchemaIndex(remote, repo, subject, opts), change)) return;
+        if (await confirmed(remote, repo, subject, change, performance.now() - started, opts)) return;
         remote.debug(`${tag.familiar()}: another client wrote the index at the same time; merging again (round ${round})`);
       }
       if (round >= INDEX_UPDATE_ATTEMPTS) {
