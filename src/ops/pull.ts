@@ -13,6 +13,7 @@ import type { LayoutStore } from '../store/layout/layout-store.js';
 import { remoteSource } from '../store/remote/image-source.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import { assertImageConfigs } from './image-config-check.js';
+import { assertContainerImages } from './image-only.js';
 import { keepIntactBlobs } from './pull-verify.js';
 import { planTransfer, transfer, type ProgressListener, type TransferEvent, type TransferPlan } from './transfer.js';
 
@@ -105,6 +106,7 @@ export async function pull(remote: RemoteRegistry, store: LayoutStore, ref: Refe
     // Before planning, which reads the manifests: docker prints "Pulling from" first.
     emit({ type: 'start', source: source.name, destination: storeName(ref) });
     const plan = await planTransfer(source, { layerOrder: 'base-first', diffIds: false, ...(opts.allPlatforms ? {} : { platform: opts.platform ?? hostPlatform() }) });
+    assertContainerImages(plan.manifests, ref.familiar());
     const outcome: { upToDate: boolean; descriptor?: Descriptor } = { upToDate: false };
     const result = await transfer(source, pullDestination(store, ref, plan, outcome, opts), {
       plan,

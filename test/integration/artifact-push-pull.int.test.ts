@@ -205,6 +205,24 @@ describe.skipIf(!available)('regctl artifact push / pull', () => {
         expect(await readdir(out)).toEqual([]);
       });
 
+      it('regctl pull refuses an artifact in moby\'s words, with a hint, and records nothing in the store', async () => {
+        const src = await fresh('pull-artifact');
+        await writeFile(path.join(src, 'sbom.json'), '{"spdx":1}');
+        const ref = `${host}/team/sbom:1`;
+        const push = await cli(['artifact', 'push', ref, 'sbom.json', '--artifact-type', 'application/spdx+json'], src);
+        expect(push.code, push.stderr).toBe(0);
+        const store = await fresh('pull-artifact-store');
+        const r = await cli(['--store', store, 'pull', ref]);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain('Encountered remote "application/vnd.oci.empty.v1+json"(unknown) when fetching');
+        expect(r.stderr).toContain(`regctl artifact pull ${ref}`);
+        const images = await cli(['--store', store, 'images', '-q']);
+        expect(images.stdout.trim()).toBe('');
+        // No blob of the artifact was fetched: the refusal comes before the transfer.
+        const blobs = await readdir(path.join(store, 'blobs', 'sha256')).catch(() => []);
+        expect(blobs).not.toContain(sha256('{"spdx":1}').slice(7));
+      });
+
       it('skips untitled layers as oras does, and refuses a container image', async () => {
         await craft(url, 'team/mixed', 'v1', [{ title: 'kept.txt', bytes: Buffer.from('kept') }, { bytes: Buffer.from('untitled') }]);
         const out = await fresh('mixed');
