@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // Thin shim: the CLI lives in dist/bundle/regctl.js, the bundle `npm run build` makes of
-// dist/cli/main.js (see src/bundle/regctl.ts). `regctl --version` measured 1.24x `node -e 0`
-// bundled, 1.68x before (medians of 40 paired runs; with the CLI's lazy imports and lazy
-// command registration; commander alone writing its version is 1.16x).
+// dist/cli/main.js (see src/bundle/regctl.ts): one file and a few lazy chunks start faster than
+// hundreds of modules (the start-up figures are in the README's Benchmarks).
 import { main } from '../dist/bundle/regctl.js';
 
 // A reader that goes away (`regctl images | head -1`) ends the run like SIGPIPE ends docker:
