@@ -3,10 +3,11 @@
 // schema's index regctl keeps instead, checked at the wire with plain HTTP: created and grown by
 // pushes (library putManifest, and `regctl copy` through the transfer engine), other tools'
 // entries and fields kept, listed back, eight concurrent attaches (in one process and in eight)
-// losing nothing, entries taken out by `regctl delete`, and a tag-schema tag holding an image
-// manifest instead of an index.
+// losing nothing, entries taken out by `regctl delete`, a tag-schema tag holding an image
+// manifest instead of an index, and a 10,000-entry index listed and added to.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -198,10 +199,63 @@ describe.skipIf(!available)('referrers on distribution 2.8 (the referrers tag sc
     expect((await rawRequest(`${url}/v2/${repo}/manifests/${referrersTag(subject.digest)}`, { method: 'HEAD', headers: { accept: OCI_MANIFEST } })).headers['docker-content-digest']).toBe(squatter.digest);
   });
 
+  it('a 10,000-entry index is listed with no request per entry, and one more referrer is added to it', async () => {
+    const { url, host, storageDir } = dist!;
+    const repo = 'team/many';
+    const subject = await pushSubject(url, repo);
+    const many = await seedOnDisk(storageDir, repo, Array.from({ length: 10_000 }, (_, i) => referrerDoc(subject, { artifactType: i % 2 ? SIG : SBOM })));
+    const entries = many.map((m, i) => wireEntry(m, i % 2 ? SIG : SBOM));
+    // distribution checks every entry exists as it takes the index.
+    await putDoc(url, repo, { bytes: Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: entries })), digest: '' }, referrersTag(subject.digest), OCI_INDEX);
+
+    const requests: string[] = [];
+    const c = new RegistryClient({ configDir: tmp, credentials: false, env: {}, debug: (line) => void (/^(GET|HEAD|PUT|POST|DELETE) /.test(line) && requests.push(line)) });
+    clients.push(c);
+    const listed = await c.referrers(`${host}/${repo}@${subject.digest}`, { artifactType: SIG });
+    expect(listed.via).toBe('tag-schema');
+    expect(listed.descriptors).toHaveLength(5_000);
+    expect(listed.descriptors[0]).toEqual(entries[1]);
+    expect(requests.filter((r) => !r.startsWith('GET http://' + host + '/v2/ '))).toEqual([
+      expect.stringMatching(new RegExp(`^GET http://${host}/v2/${repo}/referrers/${subject.digest}\\?artifactType=\\S+ -> 404`)),
+      expect.stringMatching(new RegExp(`^GET http://${host}/v2/${repo}/manifests/${referrersTag(subject.digest)} -> 200`)),
+    ]);
+
+    const one = referrerDoc(subject, { artifactType: SBOM });
+    await c.putManifest(`${host}/${repo}@${one.digest}`, one.bytes, OCI_MANIFEST);
+    const index = (await wireIndex(url, repo, subject.digest))!;
+    expect(index.manifests).toHaveLength(10_001);
+    expect(index.manifests.slice(0, 3)).toEqual(entries.slice(0, 3));
+    expect(index.manifests.at(-1)).toEqual(wireEntry(one, SBOM));
+  }, 60_000);
+
   it('referrers of a subject in a repository that does not exist: none', async () => {
     expect(await client().referrers(`${dist!.host}/no/such@${subjectDoc().digest}`)).toEqual({ descriptors: [], via: 'tag-schema', filtered: false });
   });
 });
+
+/**
+ * Stores manifests in the registry's filesystem storage, laid out as distribution lays out what
+ * it is pushed (blob data, the repository's revision link): ten thousand PUTs through its API
+ * would make this the slowest file of the suite. The registry reads them as its own.
+ */
+async function seedOnDisk(storageDir: string, repo: string, manifests: Doc[]): Promise<Doc[]> {
+  const v2 = path.join(storageDir, 'docker', 'registry', 'v2');
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < manifests.length; i = next++) {
+      const m = manifests[i]!;
+      const hex = createHash('sha256').update(m.bytes).digest('hex');
+      const blobDir = path.join(v2, 'blobs', 'sha256', hex.slice(0, 2), hex);
+      const linkDir = path.join(v2, 'repositories', repo, '_manifests', 'revisions', 'sha256', hex);
+      await mkdir(blobDir, { recursive: true });
+      await writeFile(path.join(blobDir, 'data'), m.bytes);
+      await mkdir(linkDir, { recursive: true });
+      await writeFile(path.join(linkDir, 'link'), `sha256:${hex}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return manifests;
+}
 
 function runNode(script: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
