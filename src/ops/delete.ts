@@ -1,5 +1,7 @@
 // `delete`: remove a manifest (every tag on it) or, with tagOnly, one tag from a registry.
 // With dryRun nothing is sent but the lookups that say what would go. Returns data; never prints.
+// A manifest with a `subject` also leaves its subject's referrers tag-schema index on a registry
+// without the referrers API (store/remote/delete.ts); removing a tag only changes no index.
 import type { Reference } from '../reference/parse.js';
 import { deleteManifest, deleteTag, resolveDigest, type TagDeleteResult } from '../store/remote/delete.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
