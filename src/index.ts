@@ -119,6 +119,13 @@ export type { BlobSource, PushBlobOptions, PushBlobResult, UploadRetry } from '.
 export { listCatalog } from './store/remote/catalog.js';
 export { deleteManifest, deleteTag, DELETE_DISABLED_HINT } from './store/remote/delete.js';
 export type { TagDeleteResult } from './store/remote/delete.js';
+// Referrers (distribution-spec 1.1): the API, else the referrers tag schema's index, kept on push and delete.
+export { listReferrers } from './store/remote/referrers.js';
+export type { ReferrersOptions, ReferrersResult } from './store/remote/referrers.js';
+export { putManifestWithReferrer, addToReferrersIndex, removeFromReferrersIndex } from './store/remote/referrers-index.js';
+export { referrersTag, referrerOf } from './oci/referrers.js';
+export type { Referrer } from './oci/referrers.js';
+export type { PutManifestOptions, PutManifestResult } from './store/remote/manifest.js';
 export { deleteImage } from './ops/delete.js';
 export type { DeleteOptions, DeleteResult } from './ops/delete.js';
 export type { CatalogOptions } from './store/remote/catalog.js';

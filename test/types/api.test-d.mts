@@ -30,6 +30,7 @@ import {
   type LoadedImage,
 } from 'regctl-cli';
 import type { AttachArtifactResult, ListArtifactsResult, PullArtifactResult, PushArtifactResult, ReferrerNode } from 'regctl-cli';
+import type { Descriptor, ReferrersResult } from 'regctl-cli';
 
 declare const client: RegistryClient;
 declare const signal: AbortSignal;
@@ -134,6 +135,12 @@ client.pullArtifact('localhost:5000/a:1', { output: 'out', overwrite: true, sign
 client.listArtifacts('localhost:5000/a:1', { recursive: true, artifactType: 'x/y' });
 // @ts-expect-error attach needs an artifactType
 client.attachArtifact('localhost:5000/a:1', ['sig']);
+
+// referrers (distribution-spec 1.1): the API, else the tag schema.
+expectTypeOf(client.referrers).returns.resolves.toEqualTypeOf<ReferrersResult>();
+expectTypeOf<ReferrersResult['descriptors']>().toEqualTypeOf<Descriptor[]>();
+expectTypeOf<ReferrersResult['via']>().toEqualTypeOf<'api' | 'tag-schema'>();
+client.referrers('localhost:5000/a@sha256:00', { artifactType: 'x/y', signal });
 
 // Errors expose a stable code.
 expectTypeOf<RegctlError['code']>().toEqualTypeOf<RegctlErrorCode>();
