@@ -123,8 +123,10 @@ function condition(index: TagSchemaIndex): PutManifestOptions['condition'] {
 async function write(remote: RemoteRegistry, tag: Reference, index: TagSchemaIndex, next: Record<string, unknown> | 'empty', opts: Signal): Promise<'written' | 'conflict'> {
   if (next === 'empty' && index.state === 'missing') return 'written';
   if (next === 'empty' && index.state === 'index') {
-    // As oras-go does: the emptied index goes, and the tag with it. Only where deletes are off
-    // is an empty index put in its place (as regclient falls back to).
+    // As oras-go does: the emptied index goes, and the tag with it (by digest, so any other tag
+    // on those very bytes would go too; the entries name this subject's referrers, so no other
+    // subject's index has them). Only where deletes are off is an empty index put in its place
+    // (as regclient falls back to).
     try {
       await deleteReference(remote, tag.withDigest(index.digest), opts);
       return 'written';
