@@ -8,11 +8,12 @@ import path from 'node:path';
 import { DigestMismatchError, RegctlError, isRegctlError } from '../../errors.js';
 import { createDigester, parseDigest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/manifest.js';
+import { withRetry } from '../../transport/retry.js';
 import type { BlobSource, PutBlobOptions } from '../backend.js';
 import { ioError } from '../layout/layout-fs.js';
 
+/** Reads of one blob, the first included. */
 const ATTEMPTS = 4;
-const RETRY_DELAY_MS = 500;
 /** Failures worth reading the rest again for: the connection, not the content. */
 const RESUMABLE = new Set(['REGCTL_NETWORK', 'REGCTL_TIMEOUT']);
 
@@ -20,12 +21,6 @@ const RESUMABLE = new Set(['REGCTL_NETWORK', 'REGCTL_TIMEOUT']);
 export function tempName(dir: string, what: string): string {
   return path.join(dir, `.regctl-${what}-${process.pid}-${randomBytes(6).toString('hex')}`);
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new RegctlError('REGCTL_ABORTED', 'interrupted'))), { once: true });
-  });
 
 /** Streams `source` into the new file `file`; resolves with the bytes received once they are verified. */
 export async function writeStagedBlob(file: string, d: Descriptor, source: BlobSource, o: PutBlobOptions = {}): Promise<number> {
@@ -38,12 +33,14 @@ export async function writeStagedBlob(file: string, d: Descriptor, source: BlobS
     handle = await fs.open(file, 'wx', 0o666).catch((err: unknown) => {
       throw ioError('create', file, err);
     });
-    for (let attempt = 1; ; attempt++) {
-      try {
+    const out = handle;
+    // Each attempt reads on from what the file already holds (the registry serves ranges).
+    await withRetry(
+      async () => {
         for await (const chunk of source.read(written, d.size)) {
           o.signal?.throwIfAborted();
           if (written + chunk.byteLength > d.size) throw new RegctlError('REGCTL_DIGEST_MISMATCH', `blob ${d.digest} is larger than its descriptor's ${d.size} bytes`);
-          await handle.write(chunk).catch((err: unknown) => {
+          await out.write(chunk).catch((err: unknown) => {
             throw ioError('write', file, err);
           });
           digester.update(chunk);
@@ -51,14 +48,14 @@ export async function writeStagedBlob(file: string, d: Descriptor, source: BlobS
           received += chunk.byteLength;
           o.onBytes?.(written);
         }
-        break;
-      } catch (err) {
-        const code = isRegctlError(err) ? err.code : undefined;
-        if (o.signal?.aborted || attempt >= ATTEMPTS || code === undefined || !RESUMABLE.has(code)) throw err;
-        o.onRetry?.({ offset: written, delayMs: RETRY_DELAY_MS * attempt, reason: (err as Error).message });
-        await sleep(RETRY_DELAY_MS * attempt, o.signal);
-      }
-    }
+      },
+      {
+        attempts: ATTEMPTS,
+        ...(o.signal ? { signal: o.signal } : {}),
+        shouldRetry: (err) => ({ retry: isRegctlError(err) && RESUMABLE.has(err.code) }),
+        onRetry: (info) => o.onRetry?.({ offset: written, delayMs: info.delayMs, reason: info.reason }),
+      },
+    );
     if (written !== d.size) throw new RegctlError('REGCTL_DIGEST_MISMATCH', `blob ${d.digest} ended after ${written} of its ${d.size} bytes`);
     const actual = digester.digest();
     if (actual !== d.digest) throw new DigestMismatchError(d.digest, actual, `blob ${d.digest}`);
