@@ -158,6 +158,8 @@ export async function planTransfer(src: ImageSource, opts: PlanOptions = {}): Pr
     }
   }
   await visit(top, 0);
+  // One blob can be both a config and a layer (an artifact's empty `{}` descriptor): moved once.
+  for (const digest of configs.keys()) layers.delete(digest);
   plan.blobs = [...configs.values(), ...layers.values()];
   return plan;
 }

@@ -79,19 +79,17 @@ async function subjectOf(remote: RemoteRegistry, target: Reference, subject: Pus
 /** Sends what `source` assembled to `target`; the source is not closed. */
 export async function sendArtifact(remote: RemoteRegistry, source: FilesSource, target: Reference, opts: PushArtifactOptions & { subjectDescriptor?: Descriptor }): Promise<PushArtifactResult> {
   const destination = remoteDestination(remote, target);
-  opts.onManifest?.(JSON.parse(source.artifact.bytes.toString('utf8')) as ImageManifest);
+  const manifest = JSON.parse(source.artifact.bytes.toString('utf8')) as ImageManifest;
+  opts.onManifest?.(manifest);
   try {
     const plan = await planTransfer(source, { diffIds: false, layerOrder: 'base-first' });
-    // The empty config and the empty layer are one blob: sent once.
-    const blobs = plan.blobs.filter((d, i) => plan.blobs.findIndex((x) => x.digest === d.digest) === i);
     const result = await transfer(source, destination, {
-      plan: { ...plan, blobs },
+      plan,
       concurrency: opts.concurrency ?? DEFAULT_TRANSFER_CONCURRENCY,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(target.digest ? { expectDigest: target.digest } : {}),
     });
-    const manifest = JSON.parse(source.artifact.bytes.toString('utf8')) as { artifactType?: string; config: Descriptor };
     return {
       ref: target.digest ? `${target.name()}@${target.digest}` : target.toString(),
       digest: result.digest,
