@@ -31,17 +31,19 @@ export interface GeneratedImage {
   manifests: GeneratedManifest[];
 }
 
-async function writeManifest(store: LayoutStore, layerSizes: readonly number[], platform: GeneratedManifest['platform']): Promise<GeneratedManifest> {
-  const layers: GeneratedManifest['layers'] = [];
-  for (const size of layerSizes) {
-    // Real gzip (skopeo would otherwise re-type the layer as uncompressed and change the manifest).
-    const raw = randomBytes(size);
-    const bytes = gzipSync(raw, { level: 1 });
-    const digest = sha256(bytes);
-    await store.writeBlobBytes(digest, bytes);
-    layers.push({ digest, size: bytes.length, diffId: sha256(raw) });
-  }
-  const config = Buffer.from(JSON.stringify({ ...platform, created: '2024-01-01T00:00:00Z', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }));
+/** A gzip'd random layer of about `size` bytes, stored; with its diff ID. */
+async function writeLayer(store: LayoutStore, size: number): Promise<GeneratedManifest['layers'][number]> {
+  // Real gzip (skopeo would otherwise re-type the layer as uncompressed and change the manifest).
+  const raw = randomBytes(size);
+  const bytes = gzipSync(raw, { level: 1 });
+  const digest = sha256(bytes);
+  await store.writeBlobBytes(digest, bytes);
+  return { digest, size: bytes.length, diffId: sha256(raw) };
+}
+
+/** Stores the config over `layers` and the OCI manifest naming them. */
+async function writeImageManifest(store: LayoutStore, layers: GeneratedManifest['layers'], platform: GeneratedManifest['platform'], created: string): Promise<GeneratedManifest> {
+  const config = Buffer.from(JSON.stringify({ ...platform, created, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }));
   await store.writeBlobBytes(sha256(config), config);
   const bytes = Buffer.from(
     JSON.stringify({
@@ -53,6 +55,12 @@ async function writeManifest(store: LayoutStore, layerSizes: readonly number[], 
   );
   await store.writeBlobBytes(sha256(bytes), bytes);
   return { digest: sha256(bytes), size: bytes.length, bytes, configDigest: sha256(config), configSize: config.length, layers, platform };
+}
+
+async function writeManifest(store: LayoutStore, layerSizes: readonly number[], platform: GeneratedManifest['platform']): Promise<GeneratedManifest> {
+  const layers: GeneratedManifest['layers'] = [];
+  for (const size of layerSizes) layers.push(await writeLayer(store, size));
+  return writeImageManifest(store, layers, platform, '2024-01-01T00:00:00Z');
 }
 
 /**
@@ -93,22 +101,7 @@ export const pushId = (layer: { diffId: string }) => layer.diffId.slice(7, 19);
  * its own config, as `docker build FROM base` makes one. For tests of what images share.
  */
 export async function putDerivedImage(store: LayoutStore, name: string, base: GeneratedManifest, layerSize = 1500): Promise<GeneratedImage> {
-  const raw = randomBytes(layerSize);
-  const bytes = gzipSync(raw, { level: 1 });
-  await store.writeBlobBytes(sha256(bytes), bytes);
-  const layers = [...base.layers, { digest: sha256(bytes), size: bytes.length, diffId: sha256(raw) }];
-  const config = Buffer.from(JSON.stringify({ ...base.platform, created: '2024-01-02T00:00:00Z', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }));
-  await store.writeBlobBytes(sha256(config), config);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.length },
-      layers: layers.map((l) => ({ mediaType: OCI_LAYER, digest: l.digest, size: l.size })),
-    }),
-  );
-  await store.writeBlobBytes(sha256(manifest), manifest);
-  await store.putImage(name, { mediaType: OCI_MANIFEST, digest: sha256(manifest), size: manifest.length });
-  const m: GeneratedManifest = { digest: sha256(manifest), size: manifest.length, bytes: manifest, configDigest: sha256(config), configSize: config.length, layers, platform: base.platform };
+  const m = await writeImageManifest(store, [...base.layers, await writeLayer(store, layerSize)], base.platform, '2024-01-02T00:00:00Z');
+  await store.putImage(name, { mediaType: OCI_MANIFEST, digest: m.digest, size: m.size });
   return { digest: m.digest, size: m.size, mediaType: OCI_MANIFEST, manifests: [m] };
 }
