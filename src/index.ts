@@ -88,7 +88,7 @@ export { remoteSource } from './store/remote/image-source.js';
 export { remoteDestination } from './store/remote/image-destination.js';
 export { layoutSource } from './store/layout/image-source.js';
 export { layoutDestination } from './store/layout/image-destination.js';
-export { saveImages } from './ops/save.js';
+export { saveImages, saveImagesToFile } from './ops/save.js';
 export type { SaveOptions } from './ops/save.js';
 export { loadArchive } from './ops/load.js';
 export type { LoadedImage } from './ops/load.js';

@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import { RegctlError } from '../errors.js';
 import { parseReference, type Reference } from '../reference/parse.js';
 import { dockerArchiveName, writeDockerArchive, type DockerArchiveImage } from '../store/archive/docker-archive-writer.js';
+import { prepareArchiveTarget } from '../store/archive/archive-target.js';
 import { assertBlobsPresent } from '../store/archive/image-blobs.js';
 import type { ImageSource } from '../store/backend.js';
 import { layoutSource } from '../store/layout/image-source.js';
@@ -83,17 +84,47 @@ function storeSource(store: LayoutStore, image: SavedImage): ImageSource {
   };
 }
 
-/** Writes the archive of `inputs` (names or image IDs) to `out`; fails before any byte when one is missing. */
-export async function saveImages(store: LayoutStore, inputs: readonly string[], out: Writable, opts: SaveOptions = {}): Promise<void> {
+interface PlannedSave {
+  image: SavedImage;
+  source: ImageSource;
+  plan: TransferPlan;
+}
+
+/** Chooses and plans every image and checks every planned blob: nothing is written before this passes. */
+async function planSave(store: LayoutStore, inputs: readonly string[]): Promise<PlannedSave[]> {
   if (inputs.length === 0) throw new RegctlError('REGCTL_USAGE', 'save needs at least one image');
-  const planned: { image: SavedImage; source: ImageSource; plan: TransferPlan }[] = [];
+  const planned: PlannedSave[] = [];
   for (const image of await pickAll(store, inputs)) {
     const source = storeSource(store, image);
     planned.push({ image, source, plan: await planArchiveTransfer(source) });
   }
   await assertBlobsPresent(store, planned.flatMap((p) => p.plan.blobs), WHERE, BLOB_HINT);
+  return planned;
+}
+
+function writeSave(planned: readonly PlannedSave[], out: Writable, opts: SaveOptions): Promise<void> {
   const signal = opts.signal ? { signal: opts.signal } : {};
-  await writeDockerArchive(out, opts.signal, async (writer) => {
+  return writeDockerArchive(out, opts.signal, async (writer) => {
     for (const { image, source, plan } of planned) await transferIntoArchive(source, writer.image(image, source.name), { plan, ...signal });
   });
+}
+
+/** Writes the archive of `inputs` (names or image IDs) to `out`; fails before any byte when one is missing. */
+export async function saveImages(store: LayoutStore, inputs: readonly string[], out: Writable, opts: SaveOptions = {}): Promise<void> {
+  await writeSave(await planSave(store, inputs), out, opts);
+}
+
+/**
+ * `save -o FILE`: the same archive, visible at FILE only once complete (store/archive/archive-target.ts,
+ * the writer copy's archive destinations use). FILE is replaced, as docker save -o replaces it; its
+ * directory must exist. A failure leaves FILE as it was and no temp file behind.
+ */
+export async function saveImagesToFile(store: LayoutStore, inputs: readonly string[], file: string, opts: SaveOptions = {}): Promise<void> {
+  const target = await prepareArchiveTarget(file, { failure: 'failed to save image' });
+  const planned = await planSave(store, inputs);
+  try {
+    await target.write((out) => writeSave(planned, out, opts));
+  } finally {
+    await target.discard();
+  }
 }

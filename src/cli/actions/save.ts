@@ -1,8 +1,8 @@
 // What `regctl save` does once its flags are parsed (the registration is commands/save.ts):
 // docker save's tar (Engine >= 25 format) from the local store, to a file or stdout.
 import { UsageError } from '../../errors.js';
-import { saveImages } from '../../ops/save.js';
-import { outputSink, saveToFile } from '../archive-output.js';
+import { saveImages, saveImagesToFile } from '../../ops/save.js';
+import { outputSink } from '../archive-output.js';
 import type { CliContext } from '../context.js';
 
 export interface SaveFlags {
@@ -12,6 +12,6 @@ export interface SaveFlags {
 export async function runSave(ctx: CliContext, images: readonly string[], flags: SaveFlags): Promise<void> {
   if (!flags.output && ctx.io.stdout.isTTY) throw new UsageError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
   const store = await ctx.store({ create: false });
-  if (flags.output) await saveToFile(flags.output, (out) => saveImages(store, images, out, { signal: ctx.signal }));
+  if (flags.output) await saveImagesToFile(store, images, flags.output, { signal: ctx.signal });
   else await saveImages(store, images, outputSink(ctx.io.stdout), { signal: ctx.signal });
 }

@@ -15,6 +15,8 @@ import { ioError } from '../layout/layout-fs.js';
 export interface ArchiveTargetOptions {
   /** Refuse a regular FILE that is not empty, with this reason (docker-archive, as skopeo). */
   refuseExisting?: string;
+  /** What a refusal starts with (default `cannot write FILE`); save passes docker save's `failed to save image`. */
+  failure?: string;
 }
 
 export interface ArchiveTarget {
@@ -40,13 +42,15 @@ export async function prepareArchiveTarget(file: string, opts: ArchiveTargetOpti
     throw ioError('write', file, err);
   });
   const dir = path.dirname(target);
+  const failure = opts.failure ?? `cannot write ${file}`;
   const dirStat = await statOrUndefined(dir);
-  if (!dirStat?.isDirectory()) throw new RegctlError('REGCTL_IO', `cannot write ${file}: the directory ${dir} does not exist`);
+  // docker's wording (cli/command/utils.go ValidateOutputPath), for save -o and export -o alike.
+  if (!dirStat?.isDirectory()) throw new RegctlError('REGCTL_IO', `${failure}: invalid output path: directory ${JSON.stringify(dir)} does not exist`);
   const check = async (): Promise<Stats | undefined> => {
     const stat = await statOrUndefined(target);
-    if (stat?.isDirectory()) throw new RegctlError('REGCTL_IO', `cannot write ${file}: it is a directory`);
+    if (stat?.isDirectory()) throw new RegctlError('REGCTL_IO', `${failure}: ${file} is a directory`);
     if (stat?.isFile() && stat.size > 0 && opts.refuseExisting) {
-      throw new RegctlError('REGCTL_IO', `cannot write ${file}: ${opts.refuseExisting}`, { hint: 'remove the file or name a new one' });
+      throw new RegctlError('REGCTL_IO', `${failure}: ${opts.refuseExisting}`, { hint: 'remove the file or name a new one' });
     }
     return stat;
   };

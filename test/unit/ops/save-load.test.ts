@@ -164,6 +164,28 @@ describe('regctl save', () => {
     expect(missing.stderr).toContain('No such image: nope:1');
     expect(await readdir(dir)).toEqual([]);
   });
+
+  it('-o into a missing directory fails in one line naming the directory, before any image is read', async () => {
+    const dir = await newDir('nodir-');
+    const out = path.join(dir, 'absent', 'x.tar');
+    const r = await cli(store, ['save', '-o', out, 'nope:1']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe(`Error: failed to save image: invalid output path: directory "${path.join(dir, 'absent')}" does not exist`);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('-o replaces an existing file only when the archive is complete, and a failed save leaves it as it was', async () => {
+    const dir = await newDir('replace-');
+    const out = path.join(dir, 'x.tar');
+    await writeFile(out, 'previous archive');
+    const failed = await cli(store, ['save', '-o', out, 'app:1.0', 'nope:1']);
+    expect(failed.code).toBe(4);
+    expect(await readFile(out, 'utf8')).toBe('previous archive');
+    const ok = await cli(store, ['save', '-o', out, 'app:1.0']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(json((await tarEntries(out)).get('manifest.json'))).toHaveLength(1);
+    expect(await readdir(dir)).toEqual(['x.tar']);
+  });
 });
 
 describe('regctl load', () => {
