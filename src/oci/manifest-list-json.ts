@@ -65,13 +65,42 @@ export function marshalManifestList(entries: readonly ManifestListEntry[]): Mars
  * entry's own values, which are used here without fetching every child and its config.
  */
 export function dockerInspectIndexText(indexBytes: Uint8Array): string {
-  const index = JSON.parse(Buffer.from(indexBytes).toString('utf8')) as { manifests?: unknown };
-  const manifests = Array.isArray(index.manifests) ? (index.manifests as Partial<ManifestListEntry>[]) : [];
+  const index = JSON.parse(Buffer.from(indexBytes).toString('utf8')) as Record<string, unknown>;
+  const manifests = Array.isArray(index.manifests) ? (index.manifests as Partial<ManifestListEntry & OciFields>[]) : [];
   const entries = manifests.map((d) => ({
     mediaType: typeof d.mediaType === 'string' ? d.mediaType : '',
     size: typeof d.size === 'number' ? d.size : 0,
     digest: typeof d.digest === 'string' ? d.digest : '',
     platform: d.platform,
   }));
-  return marshalManifestList(entries).bytes.toString('utf8');
+  if (!usesOci11Fields(index, manifests)) return marshalManifestList(entries).bytes.toString('utf8');
+  // docker's type has no place for OCI 1.1's fields and would hide what is asked about (a referrers
+  // index, an index that is itself a referrer): such an index keeps them, in docker's layout
+  // otherwise, and an entry without a platform (an artifact) gets no empty one.
+  const list = {
+    schemaVersion: 2,
+    mediaType: typeof index.mediaType === 'string' ? index.mediaType : dockerListMediaType(entries),
+    artifactType: index.artifactType,
+    manifests: entries.map((e, i) => ({
+      mediaType: nonEmpty(e.mediaType),
+      size: e.size || undefined,
+      digest: nonEmpty(e.digest),
+      platform: e.platform ? platformSpec(e.platform) : undefined,
+      artifactType: manifests[i]!.artifactType,
+      annotations: manifests[i]!.annotations,
+    })),
+    subject: index.subject,
+    annotations: index.annotations,
+  };
+  return goMarshalIndent(list, '   ');
+}
+
+/** What OCI 1.1 added to an index and its descriptors (image-spec 1.1 image-index.md, descriptor.md). */
+interface OciFields {
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+
+function usesOci11Fields(index: Record<string, unknown>, manifests: readonly Partial<OciFields>[]): boolean {
+  return index.subject !== undefined || index.artifactType !== undefined || manifests.some((m) => m.artifactType !== undefined);
 }

@@ -71,6 +71,22 @@ describe('dockerInspectIndexText (docker manifest inspect of a remote index)', (
     };
     expect(dockerInspectIndexText(Buffer.from(JSON.stringify(index)))).toBe(marshalManifestList([OCI_AMD64, OCI_ARM64]).bytes.toString());
   });
+
+  it('a referrers index keeps each entry artifactType and annotations, without an empty platform', () => {
+    const entry = { mediaType: OCI_IMAGE_MANIFEST, digest: OCI_AMD64.digest, size: 530, artifactType: 'application/spdx+json', annotations: { 'org.example.tool': 'syft' } };
+    const text = dockerInspectIndexText(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_IMAGE_INDEX, manifests: [entry] })));
+    expect(JSON.parse(text)).toEqual({ schemaVersion: 2, mediaType: OCI_IMAGE_INDEX, manifests: [{ mediaType: OCI_IMAGE_MANIFEST, size: 530, digest: OCI_AMD64.digest, artifactType: 'application/spdx+json', annotations: { 'org.example.tool': 'syft' } }] });
+    expect(text.startsWith('{\n   "schemaVersion": 2,')).toBe(true);
+  });
+
+  it('an index that is itself a referrer keeps its subject and artifactType next to docker fields', () => {
+    const subject = { mediaType: OCI_IMAGE_MANIFEST, digest: OCI_ARM64.digest, size: 401 };
+    const index = { schemaVersion: 2, mediaType: OCI_IMAGE_INDEX, artifactType: 'application/vnd.example.bundle', manifests: [{ ...OCI_AMD64 }], subject, annotations: { a: 'b' } };
+    const parsed = JSON.parse(dockerInspectIndexText(Buffer.from(JSON.stringify(index))));
+    expect(Object.keys(parsed)).toEqual(['schemaVersion', 'mediaType', 'artifactType', 'manifests', 'subject', 'annotations']);
+    expect(parsed.subject).toEqual(subject);
+    expect(parsed.manifests).toEqual([{ mediaType: OCI_IMAGE_MANIFEST, size: 401, digest: OCI_AMD64.digest, platform: { architecture: 'amd64', os: 'linux' } }]);
+  });
 });
 
 describe('Go encoding/json text rules', () => {
