@@ -27,7 +27,8 @@ export async function runImages(ctx: CliContext, pattern: string | undefined, fl
   const format = imageFormat(flags.format, { quiet, digests });
 
   const images = await listLocalImages(await ctx.store({ create: false }));
-  for (const image of images) if (image.problem) ctx.warnOnce(`${image.name ?? image.id}: ${image.problem}`);
+  // Only the images this listing is about: a broken entry elsewhere is not this command's business.
+  for (const image of images) if (image.problem && (!match || (image.ref && match(image.ref)))) ctx.warnOnce(`${image.name ?? image.id}: ${image.problem}`);
   let rows = imageRows(keepByDangling(summarizeImages(images, match), filters.dangling), {
     digests,
     formatHasDigest: format.includes('{{.Digest}}'),
