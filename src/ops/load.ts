@@ -15,6 +15,7 @@ import { readArchiveImages, type ArchiveImage } from '../store/archive/archive-i
 import { layoutDestination } from '../store/layout/image-destination.js';
 import { layoutSource } from '../store/layout/image-source.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
+import { assertStorableImages } from './image-only.js';
 import { planTransfer, transfer } from './transfer.js';
 
 export interface LoadedImage {
@@ -40,6 +41,7 @@ async function check(store: LayoutStore, image: ArchiveImage, checked: ArchiveIm
   );
   // No diff IDs: nothing is shown, and the config is then read once, as a blob.
   const plan = await planTransfer(source, { diffIds: false });
+  assertStorableImages(plan.manifests, name);
   await transfer(source, destination, { plan, ...(signal ? { signal } : {}) });
 }
 

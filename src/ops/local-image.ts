@@ -10,6 +10,7 @@ import { parseReference, type Reference } from '../reference/parse.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
 import { RESOLVED_DIGEST_ANNOTATION, referenceOfImageName } from '../store/layout/image-names.js';
 import { FILE_CONCURRENCY, mapLimit } from '../util/concurrency.js';
+import { isImageConfigType } from './image-only.js';
 
 const MANIFEST_READ_LIMIT = 4 * 1024 * 1024;
 
@@ -43,6 +44,11 @@ export interface LocalImage {
   layers: Descriptor[];
   /** Layer digests of every image manifest the entry reaches, in order, once each. */
   layerDigests: string[];
+  /**
+   * Set for an entry that is an OCI artifact, not an image (its manifest's artifactType, else its
+   * config media type): older versions could store one; `images` does not list it, rmi removes it.
+   */
+  artifactType?: string;
   /** Why the entry could not be read (a blob missing or unparsable); the other fields are then best effort. */
   problem?: string;
 }
@@ -66,6 +72,7 @@ export async function describeImage(store: LayoutStore, stored: LocalEntry): Pro
   let config: ImageConfig | undefined;
   let configDigest: string | undefined;
   let layers: Descriptor[] = [];
+  let artifactType: string | undefined;
   const visit = async (d: Descriptor): Promise<void> => {
     blobs.set(d.digest, d.size);
     const parsed = parseManifest(await store.readBlobBytes(d.digest, MANIFEST_READ_LIMIT), d.mediaType);
@@ -85,7 +92,8 @@ export async function describeImage(store: LayoutStore, stored: LocalEntry): Pro
     if (!configDigest) {
       configDigest = m.config.digest;
       layers = [...m.layers];
-      config = parseImageConfig(await store.readBlobBytes(m.config.digest, MANIFEST_READ_LIMIT));
+      if (isImageConfigType(m.config.mediaType)) config = parseImageConfig(await store.readBlobBytes(m.config.digest, MANIFEST_READ_LIMIT));
+      else artifactType = m.artifactType ?? m.config.mediaType;
     }
   };
   await visit(stored.descriptor);
@@ -102,6 +110,7 @@ export async function describeImage(store: LayoutStore, stored: LocalEntry): Pro
     blobs: [...blobs.keys()],
     layers,
     layerDigests: [...layerDigests],
+    ...(artifactType !== undefined ? { artifactType } : {}),
   };
 }
 

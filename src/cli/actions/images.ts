@@ -26,7 +26,8 @@ export async function runImages(ctx: CliContext, pattern: string | undefined, fl
   const digests = !!flags.digests;
   const format = imageFormat(flags.format, { quiet, digests });
 
-  const images = await listLocalImages(await ctx.store({ create: false }));
+  // An artifact entry (stored by an older version) is not an image: not listed, not warned about.
+  const images = (await listLocalImages(await ctx.store({ create: false }))).filter((i) => i.artifactType === undefined);
   // Only the images this listing is about: a broken entry elsewhere is not this command's business.
   for (const image of images) if (image.problem && (!match || (image.ref && match(image.ref)))) ctx.warnOnce(`${image.name ?? image.id}: ${image.problem}`);
   let rows = imageRows(keepByDangling(summarizeImages(images, match), filters.dangling), {
