@@ -3,27 +3,44 @@
 // Manifests keep their exact bytes, so every digest survives where both formats allow it; an
 // index is copied whole unless a platform is picked. Blobs the destination has are skipped,
 // blobs on the same registry mounted, the rest streamed from source to destination and
-// verified there. Returns data and emits the engine's progress events; never prints.
+// verified there. With `referrers`, what refers to the image follows it (copy-referrers.ts).
+// Returns data and emits the engine's progress events; never prints.
+import { UsageError } from '../errors.js';
 import type { Platform } from '../oci/manifest.js';
+import { toOciManifests } from '../oci/oci-conversion.js';
 import { formatLocation, type Location } from '../reference/location.js';
 import type { Reference } from '../reference/parse.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
+import { copyReferrers, type CopiedReferrer, type ReferrerEvent } from './copy-referrers.js';
 import { openDestination, openSource, type LocationContext } from './open-location.js';
 import { pushResultOf, type PushResult } from './push.js';
-import { DEFAULT_TRANSFER_CONCURRENCY, transfer, type ProgressListener, type TransferEvent } from './transfer.js';
+import { DEFAULT_TRANSFER_CONCURRENCY, planTransfer, transfer, type ProgressListener, type TransferEvent } from './transfer.js';
+
+export type { CopiedReferrer, ReferrerEvent } from './copy-referrers.js';
 
 export interface CopyOptions {
   /** Copy only this platform of an index (default: every platform). */
   platform?: Platform;
   concurrency?: number;
   signal?: AbortSignal;
-  /** The engine's events (transfer.ts). */
+  /** The engine's events (transfer.ts): the image's transfer, then each referrer's. */
   onProgress?: ProgressListener<TransferEvent>;
+  /**
+   * Also copy every referrer (OCI 1.1 `subject`) of the image and of each manifest of its index,
+   * and theirs, recursively, each by digest. Registries (with or without the referrers API) and
+   * oci: layouts only; other locations are refused before anything is read.
+   */
+  referrers?: boolean;
+  /** With referrers: each referrer as its copy starts and once it is done. */
+  onReferrer?: ProgressListener<ReferrerEvent>;
 }
 
 /** `ref` is the destination as written (a reference, store:NAME, oci:DIR:REF, ...); `tag` its tag or name. */
-export type CopyResult = PushResult;
+export type CopyResult = PushResult & {
+  /** With the referrers option: the referrers copied, in the order they were (each after its subject). */
+  referrers?: CopiedReferrer[];
+};
 
 /**
  * The destination with its final name. A registry destination without a tag keeps the source's
@@ -63,22 +80,50 @@ export function destinationNames(to: Location): DestinationNames {
   return { ref: where, repository: where, tag };
 }
 
+/** Where referrers can live: a registry, or an OCI layout directory (index.json entries). */
+function assertHoldsReferrers(location: Location, side: 'source' | 'destination'): void {
+  if (location.transport === 'docker' || location.transport === 'oci') return;
+  const what = location.transport === 'store' ? 'the local store keeps no referrers' : `an ${location.transport} holds no referrers`;
+  throw new UsageError(`--referrers: ${what} (${side} ${formatLocation(location)}); use a registry or an oci:DIR layout`);
+}
+
 /** Copies the image at `from` to `to`; both ends are closed whatever happens. */
 export async function copy(ctx: LocationContext, from: Location, to: Location, opts: CopyOptions = {}): Promise<CopyResult> {
   const target = destinationFor(from, to);
+  if (opts.referrers) {
+    assertHoldsReferrers(from, 'source');
+    assertHoldsReferrers(target, 'destination');
+  }
   const source = await openSource(from, ctx, { intoStore: target.transport === 'store' });
   try {
+    // With referrers, planned first: the subjects are the plan's manifests. The referrers name
+    // the source's digests, so an OCI layout converting Docker manifests (new digests) is refused.
+    const plan = opts.referrers ? await planTransfer(source, opts.platform ? { platform: opts.platform } : {}) : undefined;
+    if (plan && target.transport === 'oci' && toOciManifests(plan.manifests).some((m, i) => m.digest !== plan.manifests[i]!.digest)) {
+      throw new UsageError(`--referrers: ${source.name} has Docker media types, which an OCI layout holds converted (new digests its referrers do not name); copy it without --referrers`);
+    }
     const destination = await openDestination(target, ctx, { mountFrom: mountCandidates(from, target) });
     try {
-      const result = await transfer(source, destination, {
-        concurrency: opts.concurrency ?? DEFAULT_TRANSFER_CONCURRENCY,
-        ...(opts.platform ? { platform: opts.platform } : {}),
+      const concurrency = opts.concurrency ?? DEFAULT_TRANSFER_CONCURRENCY;
+      const common = {
+        concurrency,
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      };
+      const result = await transfer(source, destination, {
+        ...common,
+        ...(plan ? { plan } : {}),
+        ...(opts.platform ? { platform: opts.platform } : {}),
         ...(target.transport === 'docker' && target.ref.digest ? { expectDigest: target.ref.digest } : {}),
       });
       const names = destinationNames(target);
-      return pushResultOf(names.ref, names.tag, result);
+      const copied = pushResultOf(names.ref, names.tag, result);
+      if (!plan) return copied;
+      // The image's manifest first, then those its index lists (oras cp -r's subjects).
+      const top = plan.manifests[plan.manifests.length - 1]!;
+      const subjects = [top.digest, ...plan.manifests.slice(0, -1).map((m) => m.digest)];
+      const referrers = await copyReferrers(source, destination, subjects, { ...common, ...(opts.onReferrer ? { onReferrer: opts.onReferrer } : {}) });
+      return { ...copied, referrers };
     } finally {
       await destination.close();
     }

@@ -47,7 +47,7 @@ export async function openSource(location: Location, ctx: LocationContext, opts:
       const dir = await existingPath(location.path, 'directory');
       const store = await LayoutStore.open(dir, { create: false, userDirectory: true });
       const entry = await findLayoutEntry(store, location.ref, formatLocation(location));
-      return layoutSource(store, entry, formatLocation(location), { origin: dir, onClose: () => store.close() });
+      return layoutSource(store, entry, formatLocation(location), { origin: dir, onClose: () => store.close(), referrers: true });
     }
     default:
       return openArchiveSource(location.transport, await existingPath(location.path, 'file'), location.ref, {
@@ -82,7 +82,12 @@ export async function openDestination(location: Location, ctx: LocationContext, 
       const layout = layoutDestination(store, { refName: location.ref }, formatLocation(location), { createdDirectory: created, removeUncommitted: true });
       // An OCI layout holds OCI manifests: skopeo and umoci find no image of Docker media types
       // there, so those are converted as skopeo converts them (blobs and diff_ids unchanged).
-      return { ...layout, putManifests: (manifests, o) => layout.putManifests(toOciManifests(manifests), o) };
+      // Referrers keep their bytes: their digests are what the subject's listing names.
+      return {
+        ...layout,
+        putManifests: (manifests, o) => layout.putManifests(toOciManifests(manifests), o),
+        referrerDestination: (d) => layoutDestination(store, { referrer: d }, `${formatLocation(location)}@${d.digest}`, { removeUncommitted: true }),
+      };
     }
     default:
       return openArchiveDestination(location.transport, path.resolve(location.path), location.ref, {

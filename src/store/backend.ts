@@ -42,6 +42,16 @@ export interface ImageSource {
   blob(d: Descriptor): BlobSource;
   /** Releases what the source holds (an unpacked archive's temporary files). */
   close(): Promise<void>;
+  /**
+   * Optional, for backends that hold OCI 1.1 referrers (a registry, an OCI layout): the
+   * manifests whose `subject` is `digest`, as referrer descriptors (artifactType, annotations).
+   */
+  referrers?(digest: string): Promise<Descriptor[]>;
+  /**
+   * Optional, with referrers: manifest `d` of the same place as a source of its own (a referrer
+   * found by referrers()); closing it leaves this source open.
+   */
+  sourceOf?(d: Descriptor): ImageSource;
 }
 
 export type BlobPutResult = { kind: 'exists' } | { kind: 'mounted'; from: string } | { kind: 'written'; bytes: number };
@@ -82,4 +92,11 @@ export interface ImageDestination {
   commit(): Promise<void>;
   /** Ends the destination; what was not committed is removed. Safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Optional, for backends that hold OCI 1.1 referrers: a destination at the same place that
+   * writes the referrer `d` by its digest alone, with no tag or name (a registry: PUT by digest;
+   * an OCI layout: an index.json entry without ref.name, as oras writes it). Closing it leaves
+   * this destination open.
+   */
+  referrerDestination?(d: Descriptor): ImageDestination;
 }

@@ -3,11 +3,13 @@
 // and report it as `docker push` does.
 import { UsageError } from '../../errors.js';
 import { parsePlatform } from '../../oci/platform.js';
-import { copy, destinationFor, destinationNames } from '../../ops/copy.js';
+import { copy, destinationFor, destinationNames, type CopiedReferrer, type ReferrerEvent } from '../../ops/copy.js';
+import type { ProgressListener, TransferEvent } from '../../ops/transfer.js';
 import type { LocationContext } from '../../ops/open-location.js';
 import { formatLocation, parseLocation, type Location } from '../../reference/location.js';
 import { listTags } from '../../store/remote/tags.js';
 import { withErrorContext } from '../command-error.js';
+import { escapeControls } from '../terminal-text.js';
 import type { CliContext } from '../context.js';
 import { resolveProgressMode } from '../progress/progress-mode.js';
 import { pushRenderer } from '../progress/push-renderer.js';
@@ -18,6 +20,7 @@ export interface CopyFlags {
   platform?: string;
   quiet?: boolean;
   progress?: string;
+  referrers?: boolean;
 }
 
 async function tagPairs(ctx: CliContext, from: Location, to: Location): Promise<[Location, Location][]> {
@@ -48,12 +51,29 @@ export async function runCopy(ctx: CliContext, source: string, destination: stri
   if (lines) ctx.out(`The push refers to ${to.transport === 'docker' ? `repository [${to.ref.name()}]` : formatLocation(to)}`);
   const render = pushRenderer(mode, ctx.io.stdout);
   for (const [src, dst] of pairs) {
-    // Named as copy names its result: the destination with its final tag.
-    const onProgress = pushEventsOf(render, destinationNames(destinationFor(src, dst)));
+    // Named as copy names its result: the destination with its final tag; each referrer by its digest.
+    const names = destinationNames(destinationFor(src, dst));
+    let words = pushEventsOf(render, names);
+    let imageDone = false;
+    const onProgress: ProgressListener<TransferEvent> = (e) => {
+      words(e);
+      // docker's last line for the image, before its referrers follow.
+      if (e.type === 'done' && !imageDone && lines) ctx.out(`${names.tag}: digest: ${e.digest} size: ${e.size}`);
+      if (e.type === 'done') imageDone = true;
+    };
+    const onReferrer = (e: ReferrerEvent) => {
+      if (e.type === 'copying') words = pushEventsOf(render, { ref: `${names.repository}@${e.descriptor.digest}`, repository: names.repository, tag: e.descriptor.digest });
+      else if (lines) ctx.out(referrerLine(e.referrer));
+    };
     // No push/pull wording here: a failure may come from either side, and names its location.
-    const result = await copy(locations, src, dst, { signal: ctx.signal, onProgress, ...(platform ? { platform } : {}) });
-    if (lines) ctx.out(`${result.tag}: digest: ${result.digest} size: ${result.size}`);
+    const result = await copy(locations, src, dst, { signal: ctx.signal, onProgress, ...(platform ? { platform } : {}), ...(flags.referrers ? { referrers: true, onReferrer } : {}) });
     ctx.debug(`copied ${formatLocation(src)} -> ${result.ref}: ${result.pushed} written (${result.bytesUploaded} bytes), ${result.mounted} mounted, ${result.existed} already there`);
+    if (result.referrers) ctx.debug(`copied ${result.referrers.length} referrer${result.referrers.length === 1 ? '' : 's'} of ${formatLocation(src)}`);
   }
   if (mode === 'quiet') ctx.out(flags.allTags && to.transport === 'docker' ? to.ref.name() : formatLocation(pairs[0]![1]));
+}
+
+/** One line per referrer copied, in the shape of docker's `TAG: digest: D size: N`. */
+function referrerLine(r: CopiedReferrer): string {
+  return `referrer ${escapeControls(r.artifactType ?? '<unknown>')} of ${r.subject}: digest: ${r.digest} size: ${r.size}`;
 }

@@ -21,7 +21,13 @@ export type LayoutEntryName =
    * manifest's descriptor; close() leaves the store open, since its pins keep the blobs from a
    * concurrent gc until that update.
    */
-  | { record: (top: Descriptor) => void };
+  | { record: (top: Descriptor) => void }
+  /**
+   * A referrer in a user's layout, as oras writes one: an index.json entry without ref.name,
+   * carrying the referrer descriptor's artifactType and annotations. close() leaves the store
+   * open: it belongs to the destination of the image the referrer refers to.
+   */
+  | { referrer: Descriptor };
 
 export interface LayoutDestinationOptions {
   /** The directory did not exist before: close() without commit() removes it again. */
@@ -66,6 +72,7 @@ export function layoutDestination(store: LayoutStore, entry: LayoutEntryName, na
       const descriptor = { mediaType: top.mediaType, digest: top.digest, size: top.size };
       if ('store' in entry) await store.putImage(entry.store, descriptor);
       else if ('record' in entry) entry.record(descriptor);
+      else if ('referrer' in entry) await store.putRefName(undefined, { ...descriptor, ...referrerFields(entry.referrer) });
       else await store.putRefName(entry.refName, descriptor);
       committed = true;
     },
@@ -76,8 +83,13 @@ export function layoutDestination(store: LayoutStore, entry: LayoutEntryName, na
         if (!committed && opts.createdDirectory) await fs.rm(store.dir, { recursive: true, force: true });
         else if (!committed && opts.removeUncommitted) for (const digest of added) await store.removeBlob(digest);
       } finally {
-        if (!('record' in entry)) await store.close();
+        if (!('record' in entry) && !('referrer' in entry)) await store.close();
       }
     },
   };
+}
+
+/** What a referrer's index.json entry keeps of its listed descriptor, beyond digest, size and media type. */
+function referrerFields(d: Descriptor): Pick<Descriptor, 'artifactType' | 'annotations'> {
+  return { ...(d.artifactType ? { artifactType: d.artifactType } : {}), ...(d.annotations ? { annotations: d.annotations } : {}) };
 }

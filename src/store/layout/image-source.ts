@@ -5,6 +5,7 @@ import { digestOf, parseDigest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/manifest.js';
 import type { ImageSource, ManifestResult } from '../backend.js';
 import { REF_NAME_ANNOTATION, type LayoutStore } from './layout-store.js';
+import { readLayoutReferrers, type LayoutReferrers } from './referrers.js';
 
 /** Manifests larger than this are refused, as registries refuse them. */
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
@@ -14,6 +15,11 @@ export interface LayoutSourceOptions {
   onClose?: () => Promise<void>;
   /** Named in blob errors; none for the regctl store ("the store copy is corrupt"). */
   origin?: string;
+  /**
+   * A user's layout: offer referrers() (the manifests index.json reaches whose subject is the
+   * digest, store/layout/referrers.ts) and sourceOf(). The regctl store keeps no referrers.
+   */
+  referrers?: boolean;
 }
 
 /** The image `top` (an index.json entry) of `store`, named `name` in messages. */
@@ -28,7 +34,15 @@ export function layoutSource(store: LayoutStore, top: Descriptor, name: string, 
     return { bytes, mediaType: mediaType ?? mediaTypeOf(bytes), digest, size: bytes.length };
   };
   let closed = false;
+  let walked: Promise<LayoutReferrers> | undefined;
+  const withReferrers = opts.referrers
+    ? {
+        referrers: async (digest: string) => [...((await (walked ??= readLayoutReferrers(store))).get(digest) ?? [])],
+        sourceOf: (d: Descriptor) => layoutSource(store, d, `${name}@${d.digest}`, opts.origin ? { origin: opts.origin } : {}),
+      }
+    : {};
   return {
+    ...withReferrers,
     name,
     manifest: (digest) => (!digest || digest === top.digest ? read(top.digest, top.mediaType) : read(digest, undefined)),
     blobBytes: (digest, limit) => store.readBlobBytes(digest, limit),

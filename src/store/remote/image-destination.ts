@@ -8,6 +8,7 @@
 import type { Descriptor } from '../../oci/manifest.js';
 import type { Reference } from '../../reference/parse.js';
 import type { BlobPutResult, ImageDestination, ManifestResult, PutBlobOptions, PutManifestsOptions } from '../backend.js';
+import { byDigest } from './image-source.js';
 import { putManifestWithReferrer } from './referrers-index.js';
 import type { RemoteRegistry } from './remote-registry.js';
 import { pushBlob } from './upload.js';
@@ -20,6 +21,8 @@ export interface RemoteDestinationOptions {
 }
 
 export function remoteDestination(remote: RemoteRegistry, ref: Reference, opts: RemoteDestinationOptions = {}): ImageDestination {
+  // A referrer goes into the same repository by its digest alone (put as oras attach puts it).
+  const referrerDestination = (d: Descriptor) => remoteDestination(remote, byDigest(ref, d.digest), opts);
   // A mount source refused once (typically: no pull on it) is refused for every blob; ask once.
   const refused = new Set<string>();
   return {
@@ -50,5 +53,6 @@ export function remoteDestination(remote: RemoteRegistry, ref: Reference, opts: 
     },
     commit: async () => undefined,
     close: async () => undefined,
+    referrerDestination,
   };
 }

@@ -1,11 +1,14 @@
 // A registry image as a transfer source: manifests by GET (exact bytes, digest checked), and
 // blobs where every read is a fresh GET (with Range past the start, so a write resumed after a
 // dropped connection fetches only the rest), streamed straight into the destination, which
-// hashes it and refuses to complete when the digest is wrong.
-import type { Reference, Repository } from '../../reference/parse.js';
+// hashes it and refuses to complete when the digest is wrong. Referrers are listed as
+// referrers.ts lists them (the API, else the referrers tag schema's index).
+import type { Descriptor } from '../../oci/manifest.js';
+import { parseReference, type Reference, type Repository } from '../../reference/parse.js';
 import type { BlobSource, ImageSource } from '../backend.js';
 import { getBlobBytes, openBlob } from './blob.js';
 import { getManifest } from './manifest.js';
+import { listReferrers } from './referrers.js';
 import type { RemoteRegistry } from './remote-registry.js';
 
 export function remoteSource(remote: RemoteRegistry, ref: Reference, signal?: AbortSignal): ImageSource {
@@ -16,7 +19,14 @@ export function remoteSource(remote: RemoteRegistry, ref: Reference, signal?: Ab
     blobBytes: (digest, limit) => getBlobBytes(remote, ref, digest, { ...s, limit }),
     blob: (d) => remoteBlobSource(remote, ref, d.digest, d.size, signal),
     close: async () => undefined,
+    referrers: async (digest) => (await listReferrers(remote, byDigest(ref, digest), s)).descriptors,
+    sourceOf: (d: Descriptor) => remoteSource(remote, byDigest(ref, d.digest), signal),
   };
+}
+
+/** NAME@DIGEST in the repository of `ref`, without its tag. */
+export function byDigest(ref: Repository, digest: string): Reference {
+  return parseReference(`${ref.name()}@${digest}`);
 }
 
 export function remoteBlobSource(remote: RemoteRegistry, repo: Repository, digest: string, size: number, signal?: AbortSignal): BlobSource {
