@@ -45,7 +45,7 @@ import { pullArtifact as pullArtifactOp, type PullArtifactOptions, type PullArti
 import { attachArtifact as attachArtifactOp, type AttachArtifactOptions, type AttachArtifactResult } from './ops/artifact/attach.js';
 import { listArtifacts as listArtifactsOp, type ListArtifactsOptions, type ListArtifactsResult } from './ops/artifact/list.js';
 import { parseLocation, type Location } from './reference/location.js';
-import { saveImages, type SaveOptions } from './ops/save.js';
+import { saveImages, saveImagesToFile, type SaveOptions } from './ops/save.js';
 import { loadArchive, type LoadedImage } from './ops/load.js';
 import { Session, type RegistrySettings } from './session.js';
 import { configDir as dockerConfigDir } from './config/paths.js';
@@ -268,6 +268,11 @@ export class RegistryClient {
   /** Writes local images as a `docker save` tar (OCI layout plus manifest.json) to `out`. */
   async save(images: readonly string[], out: Writable, opts: SaveOptions = {}): Promise<void> {
     return saveImages(await this.store(), images, out, opts);
+  }
+
+  /** The same tar at `file`, visible only once complete (`save -o`); a failure leaves `file` as it was. */
+  async saveToFile(images: readonly string[], file: string, opts: SaveOptions = {}): Promise<void> {
+    return saveImagesToFile(await this.store(), images, file, opts);
   }
 
   /** Reads a `docker save` / skopeo docker-archive or oci-archive tar into the store. */

@@ -160,6 +160,9 @@ describe.skipIf(!available)('RegistryClient', () => {
       const loaded = await other.load(Readable.from([Buffer.concat(chunks)]));
       expect(loaded.map((l) => l.name)).toEqual([`${host()}/demo/hello:v1`]);
       expect((await other.images()).map((i) => i.name)).toEqual([`${host()}/demo/hello:v1`]);
+      const file = path.join(dir, 'saved.tar');
+      await client.saveToFile([`${host()}/demo/hello:v1`], file);
+      expect(await fs.readFile(file)).toEqual(Buffer.concat(chunks));
     } finally {
       await other.close();
     }
