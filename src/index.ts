@@ -74,7 +74,7 @@ export { removeManifestLists } from './ops/manifest-list/remove.js';
 export { marshalManifestList, dockerListMediaType } from './oci/manifest-list-json.js';
 export type { ManifestListEntry, MarshalledManifestList } from './oci/manifest-list-json.js';
 export { copy, copyImage, destinationFor } from './ops/copy.js';
-export type { CopyOptions, CopyResult } from './ops/copy.js';
+export type { CopiedReferrer, CopyOptions, CopyResult, ReferrerEvent } from './ops/copy.js';
 export { transfer, planTransfer } from './ops/transfer.js';
 // pull, push and copy report progress as the engine's neutral events (docker's words are the CLI's).
 export type { TransferEvent, TransferOptions, TransferPlan, TransferResult, BlobState, ProgressListener } from './ops/transfer.js';

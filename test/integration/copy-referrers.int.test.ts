@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { RegistryClient } from '../../src/client.js';
 import { startEmbeddedRegistry } from '../helpers/embedded-registry.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startRegistry, type RunningRegistry } from '../helpers/registry-process.js';
@@ -167,6 +168,32 @@ describe.skipIf(!available)('regctl copy --referrers', () => {
     await ok(['copy', '--referrers', `${serveHost()}/src/app:1.0`, `oci:${dir}:app`]);
     const again = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as { manifests: Listed[] };
     expect(digests(again.manifests)).toEqual([subject, sbom, sig].sort());
+  });
+
+  it('an unnamed oci:DIR (image and referrers all unnamed entries) copies back out as its one image', async () => {
+    const dir = path.join(tmp, 'unnamed');
+    await ok(['copy', '--referrers', `${serveHost()}/src/app:1.0`, `oci:${dir}`]);
+    const index = JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8')) as { manifests: Listed[] };
+    expect(digests(index.manifests)).toEqual([subject, sbom, sig].sort());
+    const out = await ok(['copy', '--referrers', `oci:${dir}`, `${distHost()}/unnamed/app:1.0`]);
+    expect(out).toContain(`1.0: digest: ${subject}`);
+    expect(digests(await fallbackIndex('unnamed/app', sbom))).toEqual([sig]);
+  });
+
+  it('library: copy with referrers: true returns the referrers copied and reports each', async () => {
+    const client = new RegistryClient({ configDir: path.join(tmp, 'lib-cfg'), storeDir: path.join(tmp, 'lib-store'), credentials: false, env: {} });
+    const events: string[] = [];
+    const result = await client.copy(`${serveHost()}/src/app:1.0`, `${distHost()}/lib/app:1.0`, {
+      referrers: true,
+      onReferrer: (e) => events.push(e.type === 'copying' ? `copying ${e.descriptor.digest}` : `copied ${e.referrer.digest}`),
+    });
+    expect(result.digest).toBe(subject);
+    expect(result.referrers).toEqual([
+      { subject, digest: sbom, mediaType: OCI_MANIFEST, size: expect.any(Number), artifactType: SBOM, depth: 1 },
+      { subject: sbom, digest: sig, mediaType: OCI_MANIFEST, size: expect.any(Number), artifactType: SIG, depth: 2 },
+    ]);
+    expect(events).toEqual([`copying ${sbom}`, `copied ${sbom}`, `copying ${sig}`, `copied ${sig}`]);
+    expect((await client.copy(`${serveHost()}/src/app:1.0`, `${distHost()}/lib/plain:1.0`)).referrers).toBeUndefined();
   });
 
   it('copies the referrers of an index child along with the index', async () => {

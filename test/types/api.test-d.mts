@@ -26,7 +26,9 @@ import {
   type SearchOutcome,
   type LoginResult,
   type LogoutResult,
+  type CopiedReferrer,
   type CopyResult,
+  type ReferrerEvent,
   type LoadedImage,
 } from 'regctl-cli';
 import type { AttachArtifactResult, ListArtifactsResult, PullArtifactResult, PushArtifactResult, ReferrerNode } from 'regctl-cli';
@@ -119,6 +121,8 @@ client.login('docker.io', { username: 'u' });
 expectTypeOf(client.copy).returns.resolves.toEqualTypeOf<CopyResult>();
 expectTypeOf<CopyResult['digest']>().toEqualTypeOf<string>();
 client.copy('a/b:1', 'localhost:5000/b:1', { signal, onProgress: (event) => expectTypeOf(event).toEqualTypeOf<TransferEvent>() });
+client.copy('a/b:1', 'oci:dir:b', { referrers: true, onReferrer: (event) => expectTypeOf(event).toEqualTypeOf<ReferrerEvent>() });
+expectTypeOf<CopyResult['referrers']>().toEqualTypeOf<CopiedReferrer[] | undefined>();
 expectTypeOf(client.save).returns.resolves.toEqualTypeOf<void>();
 expectTypeOf(client.load).returns.resolves.toEqualTypeOf<LoadedImage[]>();
 

@@ -72,7 +72,7 @@ function mediaTypeOf(bytes: Buffer): string {
 /**
  * The entry a user's layout location names, as skopeo picks it: with REF, the entry whose
  * `org.opencontainers.image.ref.name` is REF (the last one if a tool wrote duplicates); without,
- * the layout's only image. Missing or ambiguous -> REGCTL_NOT_FOUND listing what is there.
+ * the layout's only image (entries that are referrers of another manifest not counted). Missing or ambiguous -> REGCTL_NOT_FOUND listing what is there.
  */
 export async function findLayoutEntry(store: LayoutStore, ref: string | undefined, location: string): Promise<Descriptor> {
   const entries = store.exists ? await store.listEntries() : [];
@@ -85,5 +85,9 @@ export async function findLayoutEntry(store: LayoutStore, ref: string | undefine
   }
   if (entries.length === 1) return entries[0]!;
   if (entries.length === 0) throw new RegctlError('REGCTL_NOT_FOUND', `${location} holds no image`);
+  // The referrers `copy --referrers` (or oras) keeps beside an image are entries too, but not the image.
+  const referrers = new Set([...(await readLayoutReferrers(store)).values()].flat().map((d) => d.digest));
+  const images = entries.filter((d) => !referrers.has(d.digest));
+  if (images.length === 1) return images[0]!;
   throw new RegctlError('REGCTL_NOT_FOUND', `${location} holds ${entries.length} images: name one as ${location}:NAME${listing}`);
 }
