@@ -30,7 +30,9 @@ import { registerRatelimit } from './commands/ratelimit.js';
 import { registerRegistry } from './commands/registry.js';
 import { registerSave } from './commands/save.js';
 import { registerLoad } from './commands/load.js';
+import { registerExport } from './commands/export.js';
 import { registerCopy } from './commands/copy.js';
+import { registerMutate } from './commands/mutate.js';
 import { registerArtifact } from './commands/artifact.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
@@ -71,7 +73,9 @@ const COMMANDS: readonly CommandEntry[] = [
   { names: ['registry'], register: registerRegistry },
   { names: ['save'], register: registerSave },
   { names: ['load'], register: registerLoad },
+  { names: ['export'], register: registerExport },
   { names: ['copy', 'cp'], register: registerCopy },
+  { names: ['mutate'], register: registerMutate },
   { names: ['artifact'], register: registerArtifact },
   { names: ['auth'], register: registerAuth },
   { names: ['version'], register: registerVersion },

@@ -1,0 +1,68 @@
+// What `regctl mutate` does once its flags are parsed (the registration is commands/mutate.ts):
+// every flag value checked first (a bad one is exit 2, nothing read or written), then the op,
+// reported as `copy` and `push` report (the layers "already exist" or are mounted, the config
+// is pushed), `-q` printing the result as REF@DIGEST.
+import { parsePlatform } from '../../oci/platform.js';
+import { mutate, type MutateOptions } from '../../ops/mutate.js';
+import { parseCommandForm } from '../../ops/mutate/command-form.js';
+import { parseCreated, parseExposedPort, parseKeyChanges, parseSourceDateEpoch } from '../../ops/mutate/flag-values.js';
+import { mutateTarget } from '../../ops/mutate.js';
+import { destinationNames } from '../../ops/copy.js';
+import type { LocationContext } from '../../ops/open-location.js';
+import { formatLocation, parseLocation } from '../../reference/location.js';
+import type { CliContext } from '../context.js';
+import { resolveProgressMode } from '../progress/progress-mode.js';
+import { pushRenderer } from '../progress/push-renderer.js';
+import { pushEventsOf } from '../progress/push-words.js';
+
+export interface MutateFlags {
+  entrypoint?: string;
+  cmd?: string;
+  env?: string[];
+  label?: string[];
+  annotation?: string[];
+  workdir?: string;
+  user?: string;
+  expose?: string[];
+  created?: string;
+  platform?: string;
+  quiet?: boolean;
+  progress?: string;
+}
+
+/** The flags as the op's options; throws UsageError (exit 2) for the first bad value. */
+export function mutateOptionsOf(flags: MutateFlags, env: NodeJS.ProcessEnv): MutateOptions {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  // --created wins; else SOURCE_DATE_EPOCH, as append takes it (reproducible builds).
+  const created = flags.created !== undefined ? parseCreated(flags.created) : epoch !== undefined && epoch !== '' ? parseSourceDateEpoch(epoch) : undefined;
+  const opts: MutateOptions = {
+    ...(flags.entrypoint !== undefined ? { entrypoint: parseCommandForm(flags.entrypoint, '--entrypoint') } : {}),
+    ...(flags.cmd !== undefined ? { cmd: parseCommandForm(flags.cmd, '--cmd') } : {}),
+    ...(flags.env ? { env: parseKeyChanges(flags.env, '--env') } : {}),
+    ...(flags.label ? { labels: parseKeyChanges(flags.label, '--label') } : {}),
+    ...(flags.annotation ? { annotations: parseKeyChanges(flags.annotation, '--annotation') } : {}),
+    ...(flags.workdir !== undefined ? { workdir: flags.workdir } : {}),
+    ...(flags.user !== undefined ? { user: flags.user } : {}),
+    ...(flags.expose ? { exposedPorts: flags.expose.map(parseExposedPort) } : {}),
+    ...(created !== undefined ? { created } : {}),
+    ...(flags.platform ? { platform: parsePlatform(flags.platform) } : {}),
+  };
+  return opts;
+}
+
+export async function runMutate(ctx: CliContext, source: string, target: string | undefined, flags: MutateFlags): Promise<void> {
+  const from = parseLocation(source);
+  const to = target === undefined ? undefined : parseLocation(target);
+  const opts = mutateOptionsOf(flags, ctx.io.env);
+  const dst = mutateTarget(from, to);
+  const mode = resolveProgressMode(flags.progress, !!flags.quiet, ctx.io.stdout);
+  const lines = mode === 'plain' || mode === 'tty';
+  const locations: LocationContext = { remote: () => ctx.remote(), store: () => ctx.store(), signal: ctx.signal };
+  if (lines) ctx.out(`The push refers to ${dst.transport === 'docker' ? `repository [${dst.ref.name()}]` : formatLocation(dst)}`);
+  const onProgress = pushEventsOf(pushRenderer(mode, ctx.io.stdout), destinationNames(dst));
+  const result = await mutate(locations, from, to, { ...opts, signal: ctx.signal, onProgress });
+  for (const d of result.dropped) ctx.warnOnce(`left out index entry ${d.digest} (${d.artifactType ?? d.mediaType}): it is not an image and describes the unmutated manifest`);
+  if (lines) ctx.out(`${result.tag}: digest: ${result.digest} size: ${result.size}`);
+  ctx.debug(`mutated ${formatLocation(from)} (${result.sourceDigest}) -> ${result.pinned}: ${result.pushed} written (${result.bytesUploaded} bytes), ${result.mounted} mounted, ${result.existed} already there`);
+  if (mode === 'quiet') ctx.out(result.pinned);
+}
