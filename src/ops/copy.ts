@@ -80,6 +80,13 @@ export function destinationNames(to: Location): DestinationNames {
   return { ref: where, repository: where, tag };
 }
 
+/** How progress names a referrer copied to `to` (final, as destinationFor made it): by its digest. */
+export function referrerNames(to: Location, digest: string): DestinationNames {
+  if (to.transport === 'docker') return { ref: `${to.ref.name()}@${digest}`, repository: to.ref.name(), tag: digest };
+  const where = to.transport === 'store' ? 'store:' : `${to.transport}:${to.path}`;
+  return { ref: `${where}@${digest}`, repository: formatLocation(to), tag: digest };
+}
+
 /** Where referrers can live: a registry, or an OCI layout directory (index.json entries). */
 function assertHoldsReferrers(location: Location, side: 'source' | 'destination'): void {
   if (location.transport === 'docker' || location.transport === 'oci') return;

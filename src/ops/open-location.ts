@@ -86,7 +86,7 @@ export async function openDestination(location: Location, ctx: LocationContext, 
       return {
         ...layout,
         putManifests: (manifests, o) => layout.putManifests(toOciManifests(manifests), o),
-        referrerDestination: (d) => layoutDestination(store, { referrer: d }, `${formatLocation(location)}@${d.digest}`, { removeUncommitted: true }),
+        referrerDestination: (d) => layoutDestination(store, { referrer: d }, `oci:${location.path}`, { removeUncommitted: true }),
       };
     }
     default:

@@ -15,6 +15,7 @@ import { startEmbeddedRegistry } from '../helpers/embedded-registry.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startRegistry, type RunningRegistry } from '../helpers/registry-process.js';
 import { runCli } from '../helpers/run-cli.js';
+import { run } from '../helpers/run-process.js';
 
 const available = inject('registriesAvailable');
 const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -217,5 +218,16 @@ describe.skipIf(!available)('regctl copy --referrers', () => {
     expect(existsSync(path.join(tmp, 'a.tar'))).toBe(false);
     expect(existsSync(path.join(tmp, 'd.tar'))).toBe(false);
     expect(existsSync(path.join(tmp, 'store', 'index.json'))).toBe(false);
+  });
+
+  it('refuses Docker media types into an oci: layout (converted there, new digests no referrer names): exit 2, no directory', async () => {
+    await run('skopeo', ['--insecure-policy', 'copy', '--quiet', '--format', 'v2s2', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${shared()}/demo/hello:v1`, `docker://${serveHost()}/docker/app:1.0`]);
+    const dir = path.join(tmp, 'docker-layout');
+    const r = await cli(['copy', '--referrers', `${serveHost()}/docker/app:1.0`, `oci:${dir}:app`]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('has Docker media types, which an OCI layout holds converted');
+    expect(existsSync(dir)).toBe(false);
+    // Without --referrers it is converted as skopeo converts it.
+    await ok(['copy', `${serveHost()}/docker/app:1.0`, `oci:${dir}:app`]);
   });
 });

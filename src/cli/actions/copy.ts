@@ -3,7 +3,7 @@
 // and report it as `docker push` does.
 import { UsageError } from '../../errors.js';
 import { parsePlatform } from '../../oci/platform.js';
-import { copy, destinationFor, destinationNames, type CopiedReferrer, type ReferrerEvent } from '../../ops/copy.js';
+import { copy, destinationFor, destinationNames, referrerNames, type CopiedReferrer, type ReferrerEvent } from '../../ops/copy.js';
 import type { ProgressListener, TransferEvent } from '../../ops/transfer.js';
 import type { LocationContext } from '../../ops/open-location.js';
 import { formatLocation, parseLocation, type Location } from '../../reference/location.js';
@@ -52,7 +52,8 @@ export async function runCopy(ctx: CliContext, source: string, destination: stri
   const render = pushRenderer(mode, ctx.io.stdout);
   for (const [src, dst] of pairs) {
     // Named as copy names its result: the destination with its final tag; each referrer by its digest.
-    const names = destinationNames(destinationFor(src, dst));
+    const target = destinationFor(src, dst);
+    const names = destinationNames(target);
     let words = pushEventsOf(render, names);
     let imageDone = false;
     const onProgress: ProgressListener<TransferEvent> = (e) => {
@@ -62,7 +63,7 @@ export async function runCopy(ctx: CliContext, source: string, destination: stri
       if (e.type === 'done') imageDone = true;
     };
     const onReferrer = (e: ReferrerEvent) => {
-      if (e.type === 'copying') words = pushEventsOf(render, { ref: `${names.repository}@${e.descriptor.digest}`, repository: names.repository, tag: e.descriptor.digest });
+      if (e.type === 'copying') words = pushEventsOf(render, referrerNames(target, e.descriptor.digest));
       else if (lines) ctx.out(referrerLine(e.referrer));
     };
     // No push/pull wording here: a failure may come from either side, and names its location.
