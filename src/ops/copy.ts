@@ -12,6 +12,7 @@ import { formatLocation, type Location } from '../reference/location.js';
 import type { Reference } from '../reference/parse.js';
 import type { RemoteRegistry } from '../store/remote/remote-registry.js';
 import type { LayoutStore } from '../store/layout/layout-store.js';
+import { assertStorableImages } from './image-only.js';
 import { copyReferrers, type CopiedReferrer, type ReferrerEvent } from './copy-referrers.js';
 import { openDestination, openSource, type LocationContext } from './open-location.js';
 import { pushResultOf, type PushResult } from './push.js';
@@ -105,7 +106,9 @@ export async function copy(ctx: LocationContext, from: Location, to: Location, o
   try {
     // With referrers, planned first: the subjects are the plan's manifests. The referrers name
     // the source's digests, so an OCI layout converting Docker manifests (new digests) is refused.
-    const plan = opts.referrers ? await planTransfer(source, opts.platform ? { platform: opts.platform } : {}) : undefined;
+    // Into the store, planned first too: the store holds images only, refused before anything moves.
+    const plan = opts.referrers || target.transport === 'store' ? await planTransfer(source, opts.platform ? { platform: opts.platform } : {}) : undefined;
+    if (plan && target.transport === 'store') assertStorableImages(plan.manifests, source.name);
     if (plan && target.transport === 'oci' && toOciManifests(plan.manifests).some((m, i) => m.digest !== plan.manifests[i]!.digest)) {
       throw new UsageError(`--referrers: ${source.name} has Docker media types, which an OCI layout holds converted (new digests its referrers do not name); copy it without --referrers`);
     }
@@ -125,7 +128,7 @@ export async function copy(ctx: LocationContext, from: Location, to: Location, o
       });
       const names = destinationNames(target);
       const copied = pushResultOf(names.ref, names.tag, result);
-      if (!plan) return copied;
+      if (!plan || !opts.referrers) return copied;
       // The image's manifest first, then those its index lists (oras cp -r's subjects).
       const top = plan.manifests[plan.manifests.length - 1]!;
       const subjects = [top.digest, ...plan.manifests.slice(0, -1).map((m) => m.digest)];

@@ -2,7 +2,7 @@
 // (an SBOM with oras's empty config) is refused with nothing recorded, and an artifact entry an
 // older version stored is neither listed nor warned about by `images`, while rmi still removes it.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,25 @@ describe('the store holds images only', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('is not a container image (config media type "application/vnd.oci.empty.v1+json") (artifactType application/spdx+json): the local store holds images only');
     expect(await readFile(path.join(store, 'index.json'), 'utf8')).toBe(before);
+  });
+
+  it('copy of an artifact from an oci: layout into store: is refused before anything moves', async () => {
+    const a = sbomArtifact();
+    const layout = path.join(tmp, 'layout');
+    await mkdir(path.join(layout, 'blobs', 'sha256'), { recursive: true });
+    for (const b of [a.config, a.layer, a.manifest]) await writeFile(path.join(layout, 'blobs', 'sha256', sha256(b).slice(7)), b);
+    await writeFile(path.join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    await writeFile(path.join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ ...a.descriptor, annotations: { 'org.opencontainers.image.ref.name': 'sbom' } }] }));
+    const store = path.join(tmp, 'copy-store');
+    const s = await LayoutStore.open(store);
+    await putGeneratedImage(s, 'docker.io/library/kept:1');
+    await s.close();
+    const before = await readFile(path.join(store, 'index.json'), 'utf8');
+    const r = await runCli(['--config', tmp, '--store', store, 'copy', `oci:${layout}:sbom`, 'store:example.com/sbom:1']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('is not a container image');
+    expect(await readFile(path.join(store, 'index.json'), 'utf8')).toBe(before);
+    expect(await readdir(path.join(store, 'blobs', 'sha256'))).not.toContain(sha256(a.layer).slice(7));
   });
 
   it('images does not list or warn about an artifact entry; rmi removes it', async () => {
