@@ -113,11 +113,16 @@ export async function pull(remote: RemoteRegistry, store: LayoutStore, ref: Refe
       concurrency: opts.concurrency ?? DEFAULT_PULL_CONCURRENCY,
       ...(opts.signal ? { signal: opts.signal } : {}),
       // The engine's own start would come after planning; ours went out already. Its 'done'
-      // follows the commit, which has settled whether anything changed.
-      onProgress: (event) => {
-        if (event.type === 'start') return;
-        emit(event.type === 'done' ? { ...event, unchanged: outcome.upToDate } : event);
-      },
+      // follows the commit, which has settled whether anything changed. Without a listener the
+      // engine gets none either, so it builds no per-chunk byte events.
+      ...(opts.onProgress
+        ? {
+            onProgress: (event: TransferEvent) => {
+              if (event.type === 'start') return;
+              emit(event.type === 'done' ? { ...event, unchanged: outcome.upToDate } : event);
+            },
+          }
+        : {}),
     });
     return { name: storeName(ref), digest: plan.resolved.digest, descriptor: outcome.descriptor!, upToDate: outcome.upToDate, bytesDownloaded: result.bytesTransferred };
   } finally {

@@ -183,10 +183,15 @@ export async function transfer(src: ImageSource, dst: ImageDestination, opts: Tr
   plan.blobs.forEach((d) => blobEvent(d, present.has(d.digest) ? 'exists' : 'queued'));
   missing.slice(concurrency).forEach((d) => blobEvent(d, 'waiting'));
   const totals = { bytesTransferred: 0, written: 0, existed: present.size, mounted: 0 };
+  const listener = opts.onProgress;
   await mapLimit(missing, concurrency, async (d) => {
+    // Byte counts come once per received chunk: asked for only when someone listens, and each
+    // event is one literal (same fields, same order as blobEvent's) rather than two spreads.
+    const layerId = plan.layerIds.get(d.digest);
+    const onBytes = listener && ((current: number) => listener({ type: 'blob', digest: d.digest, size: d.size, layerId, state: 'transferring', current }));
     const result = await dst.putBlob(d, src.blob(d), {
       ...signal,
-      onBytes: (current) => blobEvent(d, 'transferring', { current }),
+      ...(onBytes ? { onBytes } : {}),
       onRetry: (r) => blobEvent(d, 'retrying', { offset: r.offset, delayMs: r.delayMs, reason: r.reason }),
     });
     if (result.kind === 'exists') {

@@ -44,8 +44,9 @@ export async function runPull(ctx: CliContext, input: string, flags: PullFlags):
         ...(flags.allPlatforms ? { allPlatforms: true } : {}),
         ...(flags.verify ? { verify: true, onCorruptBlob: (d: string) => ctx.warnOnce(`blob ${d} in the store was corrupt; fetching it again`) } : {}),
         signal: ctx.signal,
-        // One adapter per pull: it tracks that pull's layer order.
-        onProgress: pullEventsOf(render, r),
+        // One adapter per pull: it tracks that pull's layer order. -q renders nothing, so it
+        // listens to nothing (the library then skips the per-chunk byte events).
+        ...(loud ? { onProgress: pullEventsOf(render, r) } : {}),
       }).finally(unsubscribe);
       const served = sources.summary(r.toString());
       if (served && json) ctx.io.stdout.write(JSON.stringify(served) + '\n');

@@ -64,7 +64,8 @@ export function pullEventsOf(listener: ProgressListener<PullEvent>, ref: Referen
           return layer(digest, 'Pulling fs layer');
         }
         if (event.state === 'waiting') return layer(digest, 'Waiting');
-        if (event.state === 'transferring') return layer(digest, 'Downloading', { current: event.current ?? 0, total: event.size });
+        // Once per received chunk: one literal, in layer()'s field order, instead of two spreads.
+        if (event.state === 'transferring') return listener({ type: 'layer', id: shortId(digest), digest, status: 'Downloading', current: event.current ?? 0, total: event.size });
         if (event.state === 'retrying') return layer(digest, 'Retrying', { offset: event.offset ?? 0, delayMs: event.delayMs ?? 0, reason: event.reason ?? '' });
         if (event.state !== 'done') return;
         layer(digest, 'Verifying Checksum');
