@@ -46,6 +46,8 @@ import { attachArtifact as attachArtifactOp, type AttachArtifactOptions, type At
 import { listArtifacts as listArtifactsOp, type ListArtifactsOptions, type ListArtifactsResult } from './ops/artifact/list.js';
 import { parseLocation, type Location } from './reference/location.js';
 import { saveImages, saveImagesToFile, type SaveOptions } from './ops/save.js';
+import { exportFilesystem as exportFilesystemOp, exportFilesystemToFile as exportFilesystemToFileOp, type ExportOptions, type ExportResult } from './ops/export.js';
+import type { LocationContext } from './ops/open-location.js';
 import { loadArchive, type LoadedImage } from './ops/load.js';
 import { Session, type RegistrySettings } from './session.js';
 import { configDir as dockerConfigDir } from './config/paths.js';
@@ -273,6 +275,24 @@ export class RegistryClient {
   /** The same tar at `file`, visible only once complete (`save -o`); a failure leaves `file` as it was. */
   async saveToFile(images: readonly string[], file: string, opts: SaveOptions = {}): Promise<void> {
     return saveImagesToFile(await this.store(), images, file, opts);
+  }
+
+  /**
+   * `regctl export`: the flattened filesystem of the image at `image` (any location, as copy
+   * takes it; one platform of an index, default this machine's) as one tar into `out`, streamed
+   * layer by layer, each verified against its digest.
+   */
+  async exportFilesystem(image: LocationInput, out: Writable, opts: ExportOptions = {}): Promise<ExportResult> {
+    return exportFilesystemOp(this.locations(opts.signal), location(image), out, opts);
+  }
+
+  /** The same tar at `file`, visible only once complete (`export -o`); a failure leaves `file` as it was. */
+  async exportFilesystemToFile(image: LocationInput, file: string, opts: ExportOptions = {}): Promise<ExportResult> {
+    return exportFilesystemToFileOp(this.locations(opts.signal), location(image), file, opts);
+  }
+
+  private locations(signal: AbortSignal | undefined): LocationContext {
+    return { remote: async () => this.remote, store: () => this.store(), ...(signal ? { signal } : {}) };
   }
 
   /** Reads a `docker save` / skopeo docker-archive or oci-archive tar into the store. */

@@ -90,6 +90,8 @@ export { layoutSource } from './store/layout/image-source.js';
 export { layoutDestination } from './store/layout/image-destination.js';
 export { saveImages, saveImagesToFile } from './ops/save.js';
 export type { SaveOptions } from './ops/save.js';
+export { exportFilesystem, exportFilesystemToFile } from './ops/export.js';
+export type { ExportOptions, ExportResult } from './ops/export.js';
 export { loadArchive } from './ops/load.js';
 export type { LoadedImage } from './ops/load.js';
 // Artifacts (`regctl artifact`): files as OCI artifacts, oras-compatible on the wire; the files backend.
