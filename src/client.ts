@@ -46,8 +46,10 @@ import { attachArtifact as attachArtifactOp, type AttachArtifactOptions, type At
 import { listArtifacts as listArtifactsOp, type ListArtifactsOptions, type ListArtifactsResult } from './ops/artifact/list.js';
 import { parseLocation, type Location } from './reference/location.js';
 import { saveImages, saveImagesToFile, type SaveOptions } from './ops/save.js';
+import { mutate as mutateOp, type MutateOptions, type MutateResult } from './ops/mutate.js';
 import { exportFilesystem as exportFilesystemOp, exportFilesystemToFile as exportFilesystemToFileOp, type ExportOptions, type ExportResult } from './ops/export.js';
 import type { LocationContext } from './ops/open-location.js';
+import { catFile as catFileOp, type CatOptions, type CatResult } from './ops/cat.js';
 import { loadArchive, type LoadedImage } from './ops/load.js';
 import { Session, type RegistrySettings } from './session.js';
 import { configDir as dockerConfigDir } from './config/paths.js';
@@ -291,6 +293,26 @@ export class RegistryClient {
     return exportFilesystemToFileOp(this.locations(opts.signal), location(image), file, opts);
   }
 
+  /**
+   * `regctl cat`: the content of `file` (a path in the image; symlinks followed inside it) into
+   * `out`, reading layers from the top only until it is found. REGCTL_NOT_FOUND when the image
+   * has no such file (never there, or deleted by an upper layer).
+   */
+  async catFile(image: LocationInput, file: string, out: Writable, opts: CatOptions = {}): Promise<CatResult> {
+    return catFileOp(this.locations(opts.signal), location(image), file, out, opts);
+  }
+
+  /**
+   * `regctl mutate`: a new config (entrypoint, cmd, env, labels, workdir, user, exposed ports,
+   * created) and manifest annotations for the image at `source`, layers untouched and never
+   * downloaded; written to `opts.target` (any location), else in place (the source's tag moves).
+   * Every platform of an index unless `opts.platform`. SOURCE_DATE_EPOCH is not read here: pass `created`.
+   */
+  async mutate(source: LocationInput, opts: ClientMutateOptions = {}): Promise<MutateResult> {
+    const { target, ...rest } = opts;
+    return mutateOp(this.locations(opts.signal), location(source), target === undefined ? undefined : location(target), rest);
+  }
+
   private locations(signal: AbortSignal | undefined): LocationContext {
     return { remote: async () => this.remote, store: () => this.store(), ...(signal ? { signal } : {}) };
   }
@@ -361,6 +383,9 @@ function location(input: LocationInput): Location {
   if (typeof input === 'string') return parseLocation(input);
   return 'transport' in input ? input : { transport: 'docker', ref: input };
 }
+
+/** RegistryClient.mutate's options: the changes, and where the result goes (default: in place). */
+export type ClientMutateOptions = MutateOptions & { target?: LocationInput };
 
 /** Same as `new RegistryClient(options)`. */
 export function createClient(options: RegistryClientOptions = {}): RegistryClient {

@@ -42,7 +42,7 @@ export type { InspectedManifest, InspectManifestOptions } from './ops/inspect-ma
 
 // The client object: every operation with typed options and results (README "Use as a library").
 export { RegistryClient, createClient } from './client.js';
-export type { RegistryClientOptions, ClientLoginOptions, SignalOptions, BlobInput, RefInput, RepoInput, LocationInput, BearerTokenOptions } from './client.js';
+export type { RegistryClientOptions, ClientLoginOptions, SignalOptions, BlobInput, RefInput, RepoInput, LocationInput, BearerTokenOptions, ClientMutateOptions } from './client.js';
 
 // Operations, also usable without the client (they take a RemoteRegistry and/or a LayoutStore).
 export { pull, DEFAULT_PULL_CONCURRENCY } from './ops/pull.js';
@@ -92,6 +92,14 @@ export { saveImages, saveImagesToFile } from './ops/save.js';
 export type { SaveOptions } from './ops/save.js';
 export { exportFilesystem, exportFilesystemToFile } from './ops/export.js';
 export type { ExportOptions, ExportResult } from './ops/export.js';
+export { catFile } from './ops/cat.js';
+export type { CatOptions, CatResult } from './ops/cat.js';
+// mutate: a new config and manifest, layers untouched (RegistryClient.mutate; the CLI's flag parsers too).
+export { mutate, mutateTarget } from './ops/mutate.js';
+export type { MutateOptions, MutateResult, ConfigChanges, CommandForm, KeyChanges } from './ops/mutate.js';
+export { editConfig } from './ops/mutate/config-edit.js';
+export { parseCommandForm, commandArgs } from './ops/mutate/command-form.js';
+export { parseKeyChanges, parseExposedPort, parseCreated, parseSourceDateEpoch } from './ops/mutate/flag-values.js';
 export { loadArchive } from './ops/load.js';
 export type { LoadedImage } from './ops/load.js';
 // Artifacts (`regctl artifact`): files as OCI artifacts, oras-compatible on the wire; the files backend.

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { RegistryClient } from '../../src/index.js';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
 import { run } from '../helpers/run-process.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -164,6 +165,26 @@ describe.skipIf(!available)('regctl mutate', () => {
     expect(digestOnly.code).toBe(2);
     expect(digestOnly.stderr).toMatch(/no tag to move/);
     expect(proxy.requests.slice(mark)).toEqual([]);
+  });
+
+  it('library: RegistryClient.mutate with typed options, into a target', async () => {
+    const src = await seededCopy('demo/hello:v1');
+    const client = new RegistryClient({ configDir: path.join(tmp, 'cfg'), storeDir: path.join(tmp, 'lib-store'), credentials: false, env: { REGCTL_DAEMON_JSON: '', REGCTL_REGISTRIES_JSON: path.join(tmp, 'none.json') } });
+    try {
+      const target = `${src.slice(0, src.lastIndexOf(':'))}:lib`;
+      const result = await client.mutate(src, { target, cmd: ['serve'], env: { LIB: '1' }, created: '2024-05-06T07:08:09Z' });
+      expect(result.ref).toBe(target);
+      expect(result.pinned).toBe(`${target}@${result.digest}`);
+      expect(result.pushed).toBe(1); // the config; the layer was already there
+      expect(result.sourceDigest).toBe(hello().digest);
+      const config = await inspectConfig(byDigest(result.pinned));
+      expect(config.config.Cmd).toEqual(['serve']);
+      expect(config.created).toBe('2024-05-06T07:08:09Z');
+      // The source is untouched.
+      expect(sha256(await rawManifest(`docker://${src}`))).toBe(hello().digest);
+    } finally {
+      await client.close();
+    }
   });
 
   describe.skipIf(!hasPodman)('podman', () => {
