@@ -31,6 +31,7 @@ import { registerRegistry } from './commands/registry.js';
 import { registerSave } from './commands/save.js';
 import { registerLoad } from './commands/load.js';
 import { registerExport } from './commands/export.js';
+import { registerCat } from './commands/cat.js';
 import { registerCopy } from './commands/copy.js';
 import { registerMutate } from './commands/mutate.js';
 import { registerArtifact } from './commands/artifact.js';
@@ -74,6 +75,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { names: ['save'], register: registerSave },
   { names: ['load'], register: registerLoad },
   { names: ['export'], register: registerExport },
+  { names: ['cat'], register: registerCat },
   { names: ['copy', 'cp'], register: registerCopy },
   { names: ['mutate'], register: registerMutate },
   { names: ['artifact'], register: registerArtifact },

@@ -105,3 +105,34 @@ export async function readTar(tar: Buffer): Promise<Map<string, { type: string; 
   await done;
   return out;
 }
+
+/** Whiteouts, an opaque directory, replaced files, a symlink, a hardlink, mode 0, aufs metadata; base first. */
+export const LAYERS: LayerFile[][] = [
+  [
+    { name: 'etc/' },
+    { name: 'etc/keep', content: 'base keep\n' },
+    { name: 'etc/gone', content: 'deleted above\n' },
+    { name: 'etc/replaced', content: 'old\n' },
+    { name: 'opq/' },
+    { name: 'opq/lower', content: 'hidden by the opaque marker\n' },
+    { name: 'tree/' },
+    { name: 'tree/sub/' },
+    { name: 'tree/sub/deep', content: 'deleted with its directory\n' },
+    { name: 'bin/' },
+    { name: 'bin/tool', content: '#!/bin/sh\n', mode: 0o755 },
+    { name: 'secret', content: 'mode 0\n', mode: 0o000 },
+  ],
+  [
+    { name: 'etc/' },
+    { name: 'etc/.wh.gone', content: '' },
+    { name: 'etc/replaced', content: 'new\n', mode: 0o600 },
+    { name: 'opq/', mode: 0o700 },
+    { name: 'opq/.wh..wh..opq', content: '' },
+    { name: 'opq/upper', content: 'same layer as the marker\n' },
+    { name: '.wh.tree', content: '' },
+    { name: 'link', symlink: 'etc/keep' },
+    { name: 'bin/tool2', link: 'bin/tool' },
+  ],
+  [{ name: './etc/added', content: 'top\n' }, { name: '.wh..wh.plnk', content: '' }],
+];
+
