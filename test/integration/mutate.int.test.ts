@@ -106,6 +106,24 @@ describe.skipIf(!available)('regctl mutate', () => {
     expect(config.config.Labels).toEqual({ x: 'y' });
     const manifest = JSON.parse(await skopeo(['inspect', '--raw', `oci:${dir}:app`]));
     expect(manifest.layers.map((l: { digest: string }) => l.digest)).toEqual(hello().manifests[0]!.layerDigests);
+    // In place in the layout: the name moves to the new image.
+    const again = await cli(['mutate', '-q', '--env', 'A-', '--workdir', '/w', `oci:${dir}:app`]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^oci:${dir.replace(/[.]/g, '\\.')}:app@sha256:[a-f0-9]{64}\n$`));
+    const moved = await inspectConfig(`oci:${dir}:app`);
+    expect(moved.config.Env).not.toContain('A=1');
+    expect(moved.config.WorkingDir).toBe('/w');
+    expect(moved.history.filter((h: { empty_layer?: boolean }) => h.empty_layer).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('in the local store: store:NAME in place', async () => {
+    const name = `127.0.0.1:1/mutate/store-${uniq()}:v1`;
+    const r = await cli(['mutate', '--label', 'stored=yes', `${inject('registries').open.host}/demo/hello:v1`, `store:${name}`]);
+    expect(r.code, r.stderr).toBe(0);
+    const again = await cli(['mutate', '--label', 'again=yes', `store:${name}`]);
+    expect(again.code, again.stderr).toBe(0);
+    const inspected = JSON.parse((await cli(['inspect', name])).stdout)[0];
+    expect(inspected.Config.Labels).toEqual({ stored: 'yes', again: 'yes' });
   });
 
   it('an index keeps every platform, each config mutated; --platform picks one', async () => {
