@@ -12,6 +12,7 @@ import { RegistryClient } from '../../src/index.js';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
 import { run } from '../helpers/run-process.js';
 import { runCli } from '../helpers/run-cli.js';
+import { pushBlob, putManifest } from '../helpers/registry-wire.js';
 
 const available = inject('registriesAvailable');
 const hasPodman = spawnSync('podman', ['--version']).status === 0;
@@ -149,6 +150,38 @@ describe.skipIf(!available)('regctl mutate', () => {
     // Without TARGET, --platform would drop the other platforms from the tag: refused.
     const refused = await cli(['mutate', '--platform', 'linux/arm64', '--user', 'x', src]);
     expect(refused.code).toBe(2);
+  });
+
+  it("an index's attestation entry (not an image) is left out, with a warning", async () => {
+    const src = await seededCopy('demo/hello:v1');
+    const { url, host } = inject('registries').open;
+    const repo = src.slice(host.length + 1, src.lastIndexOf(':'));
+    const statement = Buffer.from('{"_type":"https://in-toto.io/Statement/v0.1"}');
+    const config = Buffer.from('{}');
+    await pushBlob(url, repo, statement);
+    await pushBlob(url, repo, config);
+    const attestation = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.in-toto+json', digest: sha256(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.in-toto+json', digest: sha256(statement), size: statement.length }],
+    }));
+    expect((await putManifest(url, repo, sha256(attestation), attestation)).status).toBe(201);
+    const image = Buffer.from(await rawManifest(`docker://${src}`));
+    const index = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(image), size: image.length, platform: { os: 'linux', architecture: 'amd64' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(attestation), size: attestation.length, platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': sha256(image) } },
+      ],
+    }));
+    expect((await putManifest(url, repo, 'idx', index, 'application/vnd.oci.image.index.v1+json')).status).toBe(201);
+    const r = await cli(['mutate', '--env', 'X=1', `${host}/${repo}:idx`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`left out index entry ${sha256(attestation)}`);
+    const mutated = JSON.parse(await rawManifest(`docker://${host}/${repo}:idx`));
+    expect(mutated.manifests).toHaveLength(1);
+    expect(mutated.manifests[0].platform).toEqual({ os: 'linux', architecture: 'amd64' });
   });
 
   it('an artifact SOURCE is refused: one error line, non-zero exit, nothing written', async () => {
