@@ -6,6 +6,8 @@ import { lstat, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startCountingProxy } from '../helpers/counting-proxy.js';
+import { buildOciLayout } from '../helpers/oci-builder.js';
 import { LAYERS, readTar, writeLayeredImage } from '../helpers/layered-image.js';
 import { run } from '../helpers/run-process.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -93,5 +95,39 @@ describe.skipIf(!available)('export and cat from a registry (distribution 2.8)',
     const gone = await cli(['cat', ref, '/etc/gone']);
     expect(gone.code).toBe(4);
     expect(gone.stderr).toContain(`/etc/gone: no such file or directory in ${ref}`);
+  });
+
+  it('cat downloads only the layers from the top down to the one holding the file (counted at a proxy)', async () => {
+    const dir = path.join(tmp, 'proxy-layout');
+    const image = await writeLayeredImage(dir, LAYERS, { tag: 'v1' });
+    const pushed = await cli(['copy', '-q', `oci:${dir}:v1`, `${open.host}/export/counted:v1`]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const proxy = await startCountingProxy(open.url);
+    try {
+      const r = await cli(['cat', `${proxy.host}/export/counted:v1`, '/etc/added']);
+      expect(r).toMatchObject({ code: 0, stdout: 'top\n' });
+      const fetched = proxy.requests.filter((q) => q.method === 'GET' && q.url.includes('/blobs/sha256:')).map((q) => q.url.split('/blobs/')[1]);
+      expect(fetched).toContain(image.layers[2]!.digest);
+      expect(fetched).not.toContain(image.layers[1]!.digest);
+      expect(fetched).not.toContain(image.layers[0]!.digest);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('picks the platform of an index: --platform, else this machine\'s', async () => {
+    const built = await buildOciLayout(path.join(tmp, 'multi'), { tag: 'm1', multiPlatform: true, salt: 'export' });
+    const ref = `${open.host}/export/multi:m1`;
+    const pushed = await cli(['copy', '-q', `oci:${built.layoutDir}:m1`, ref]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const arm = await cli(['cat', '--platform', 'linux/arm64', ref, '/etc/hello.txt']);
+    expect(arm).toMatchObject({ code: 0, stdout: expect.stringContaining('(linux/arm64/v8)') });
+    const file = path.join(tmp, 'multi-amd64.tar');
+    const exported = await cli(['export', '--platform', 'linux/amd64', '-o', file, ref]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect((await readTar(await readFile(file))).get('etc/hello.txt')?.content).toContain('(linux/amd64)');
+    const none = await cli(['cat', '--platform', 'linux/s390x', ref, '/etc/hello.txt']);
+    expect(none.code).toBe(4);
+    expect(none.stderr).toContain('no matching manifest for linux/s390x');
   });
 });
