@@ -67,7 +67,7 @@ export function mutateTarget(from: Location, to?: Location): Location {
         if (from.ref === undefined) throw new UsageError(`${formatLocation(from)} names no image to replace: write oci:DIR:NAME, or give a TARGET`);
         return from;
       default:
-        throw new UsageError(`mutate without TARGET replaces SOURCE, which an ${from.transport} cannot be: give a TARGET`);
+        throw new UsageError(`mutate without TARGET replaces SOURCE, and an archive (${from.transport}:) is not rewritten in place: give a TARGET`);
     }
   }
   if (to.transport !== 'docker') return to;

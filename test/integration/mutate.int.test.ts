@@ -12,7 +12,7 @@ import { RegistryClient } from '../../src/index.js';
 import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
 import { run } from '../helpers/run-process.js';
 import { runCli } from '../helpers/run-cli.js';
-import { pushBlob, putManifest } from '../helpers/registry-wire.js';
+import { pushBlob, putManifest, serve, useRegistries } from '../helpers/registry-wire.js';
 
 const available = inject('registriesAvailable');
 const hasPodman = spawnSync('podman', ['--version']).status === 0;
@@ -20,6 +20,7 @@ const sha256 = (b: string | Buffer) => `sha256:${createHash('sha256').update(b).
 let n = 0;
 const uniq = () => `${process.pid}-${++n}`;
 
+useRegistries();
 let tmp: string;
 let proxy: CountingProxy;
 beforeAll(async () => {
@@ -127,6 +128,19 @@ describe.skipIf(!available)('regctl mutate', () => {
     expect(inspected.Config.Labels).toEqual({ stored: 'yes', again: 'yes' });
   });
 
+  it('to another registry: the layers stream across, the config is new', async () => {
+    const other = await serve();
+    const target = `${new URL(other.url).host}/elsewhere/app:v2`;
+    const r = await cli(['mutate', '-q', '--user', 'nobody', `${inject('registries').open.host}/demo/hello:v1`, target]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(new RegExp(`^${target.replace(/[.]/g, '\\.')}@sha256:[a-f0-9]{64}$`));
+    const manifest = JSON.parse(await rawManifest(`docker://${target}`));
+    expect(manifest.layers.map((l: { digest: string }) => l.digest)).toEqual(hello().manifests[0]!.layerDigests);
+    expect((await inspectConfig(`docker://${target}`)).config.User).toBe('nobody');
+    // skopeo reads every layer back from the new registry: they arrived whole.
+    await skopeo(['copy', '--src-tls-verify=false', '--src-no-creds', `docker://${target}`, `oci:${path.join(tmp, `back-${uniq()}`)}:x`]);
+  });
+
   it('an index keeps every platform, each config mutated; --platform picks one', async () => {
     const src = await seededCopy('demo/multi:v1');
     const seeded = inject('seeded')['demo/multi:v1']!;
@@ -194,6 +208,7 @@ describe.skipIf(!available)('regctl mutate', () => {
     const r = await cli(['mutate', '--env', 'A=1', ref]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/is not a container image/);
+    expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('Error') || l.includes('not a container image'))).toHaveLength(1);
     expect(await rawManifest(`docker://${ref}`)).toBe(before);
   });

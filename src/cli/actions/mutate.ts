@@ -9,6 +9,7 @@ import { parseCreated, parseExposedPort, parseKeyChanges, parseSourceDateEpoch }
 import { mutateTarget } from '../../ops/mutate.js';
 import { destinationNames } from '../../ops/copy.js';
 import type { LocationContext } from '../../ops/open-location.js';
+import type { TransferEvent } from '../../ops/transfer.js';
 import { formatLocation, parseLocation } from '../../reference/location.js';
 import type { CliContext } from '../context.js';
 import { resolveProgressMode } from '../progress/progress-mode.js';
@@ -58,8 +59,12 @@ export async function runMutate(ctx: CliContext, source: string, target: string 
   const mode = resolveProgressMode(flags.progress, !!flags.quiet, ctx.io.stdout);
   const lines = mode === 'plain' || mode === 'tty';
   const locations: LocationContext = { remote: () => ctx.remote(), store: () => ctx.store(), signal: ctx.signal };
-  if (lines) ctx.out(`The push refers to ${dst.transport === 'docker' ? `repository [${dst.ref.name()}]` : formatLocation(dst)}`);
-  const onProgress = pushEventsOf(pushRenderer(mode, ctx.io.stdout), destinationNames(dst));
+  const render = pushEventsOf(pushRenderer(mode, ctx.io.stdout), destinationNames(dst));
+  // Once the source is read and the new image made (a refused source prints nothing but its error).
+  const onProgress = (event: TransferEvent) => {
+    if (event.type === 'start' && lines) ctx.out(`The push refers to ${dst.transport === 'docker' ? `repository [${dst.ref.name()}]` : formatLocation(dst)}`);
+    render(event);
+  };
   const result = await mutate(locations, from, to, { ...opts, signal: ctx.signal, onProgress });
   for (const d of result.dropped) ctx.warnOnce(`left out index entry ${d.digest} (${d.artifactType ?? d.mediaType}): it is not an image and describes the unmutated manifest`);
   if (lines) ctx.out(`${result.tag}: digest: ${result.digest} size: ${result.size}`);
