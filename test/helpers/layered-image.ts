@@ -121,6 +121,12 @@ export const LAYERS: LayerFile[][] = [
     { name: 'bin/' },
     { name: 'bin/tool', content: '#!/bin/sh\n', mode: 0o755 },
     { name: 'secret', content: 'mode 0\n', mode: 0o000 },
+    { name: 'hard/' },
+    { name: 'hard/orig', content: 'deleted, its links stay\n', mode: 0o640 },
+    { name: 'hard/twin', link: 'hard/orig' },
+    { name: 'hard/trio', link: 'hard/orig' },
+    { name: 'hard/old', content: 'replaced, its link keeps this\n' },
+    { name: 'hard/keeps-old', link: 'hard/old' },
   ],
   [
     { name: 'etc/' },
@@ -132,6 +138,8 @@ export const LAYERS: LayerFile[][] = [
     { name: '.wh.tree', content: '' },
     { name: 'link', symlink: 'etc/keep' },
     { name: 'bin/tool2', link: 'bin/tool' },
+    { name: 'hard/.wh.orig', content: '' },
+    { name: 'hard/old', content: 'the new one\n' },
   ],
   [{ name: './etc/added', content: 'top\n' }, { name: '.wh..wh.plnk', content: '' }],
 ];

@@ -88,7 +88,7 @@ describe.skipIf(!available)('export and cat from a registry (distribution 2.8)',
     expect(piped.code, piped.stderr).toBe(0);
     const fromStdout = await readTar(Buffer.from(piped.stdout, 'utf8'));
     expect([...fromStdout.keys()]).toEqual([...fromFile.keys()]);
-    expect([...fromFile.keys()].sort()).toEqual(['bin/', 'bin/tool', 'bin/tool2', 'etc/', 'etc/added', 'etc/keep', 'etc/replaced', 'link', 'opq/', 'opq/upper', 'secret']);
+    expect([...fromFile.keys()].sort()).toEqual(['bin/', 'bin/tool', 'bin/tool2', 'etc/', 'etc/added', 'etc/keep', 'etc/replaced', 'hard/', 'hard/keeps-old', 'hard/old', 'hard/trio', 'hard/twin', 'link', 'opq/', 'opq/upper', 'secret']);
 
     expect(await cli(['cat', ref, '/etc/keep'])).toMatchObject({ code: 0, stdout: 'base keep\n' });
     expect(await cli(['cat', ref, '/link'])).toMatchObject({ code: 0, stdout: 'base keep\n' });

@@ -3,7 +3,8 @@
 // lower ones, whiteouts.ts). Symlinks are followed inside the image, as `cat` in a container
 // follows them: the link itself and links in the path's directories (merged-usr `/bin -> usr/bin`),
 // absolute targets from the image root, `..` stopping at the root, at most 40 hops (Linux's
-// MAXSYMLINKS); each hop reads again from the top. Once the file is written, the rest of its layer
+// MAXSYMLINKS); each hop reads again from the top. A hardlink gives its target's content as of
+// the link's layer (that layer read again), even where an upper layer replaced the target. Once the file is written, the rest of its layer
 // is read so the layer's digest is checked (a mismatch fails after the bytes were written);
 // layers below it are never requested.
 import type { Writable } from 'node:stream';
@@ -34,7 +35,7 @@ export function resolveSymlink(link: string, target: string): string {
   return parts.join('/');
 }
 
-type Outcome = { kind: 'written' } | { kind: 'follow'; path: string } | { kind: 'missing'; why?: string };
+type Outcome = { kind: 'written' } | { kind: 'follow'; path: string } | { kind: 'hardlink'; layer: number; target: string } | { kind: 'missing'; why?: string };
 
 async function write(out: Writable, body: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const chunk of body) {
@@ -69,7 +70,8 @@ async function search(layers: readonly LayerInput[], wanted: string, out: Writab
         }
         stream.resume();
         if (header.type === 'symlink') return { kind: 'follow', path: resolveSymlink(name, header.linkname ?? '') };
-        if (header.type === 'link') return { kind: 'follow', path: normalizeLayerPath(header.linkname ?? '', descriptor.digest) };
+        // A hardlink shares its target's content as of this layer, even if an upper layer replaced or deleted the target.
+        if (header.type === 'link') return { kind: 'hardlink', layer: i, target: normalizeLayerPath(header.linkname ?? '', descriptor.digest) };
         if (header.type === 'directory') throw new RegctlError('REGCTL_UNSUPPORTED', `${shown} in ${opts.where} is a directory`, { hint: `list it with: regctl export ${opts.where} | tar -tv ${wanted}/` });
         throw new RegctlError('REGCTL_UNSUPPORTED', `${shown} in ${opts.where} is not a regular file (${header.type})`);
       }
@@ -86,6 +88,18 @@ async function search(layers: readonly LayerInput[], wanted: string, out: Writab
   return { kind: 'missing' };
 }
 
+/** A hardlink's target, a regular file of the same layer: read from that layer alone (its whole, so its digest is checked). */
+async function readHardlinkTarget(layer: LayerInput, target: string, out: Writable, opts: FindFileOptions): Promise<boolean> {
+  let found = false;
+  for await (const { header, stream } of layerEntries(layer.blob, layer.descriptor, opts.where, opts.signal)) {
+    if (!found && (header.type === 'file' || header.type === 'contiguous-file') && normalizeLayerPath(header.name, layer.descriptor.digest) === target) {
+      await write(out, stream);
+      found = true;
+    } else stream.resume();
+  }
+  return found;
+}
+
 /** Writes the file at `file` (a path in the image) from `layers` (base first) into `out`; `out` is not ended. */
 export async function findFile(layers: readonly LayerInput[], file: string, out: Writable, opts: FindFileOptions): Promise<void> {
   const shown = `/${normalizeLayerPath(file, 'the path')}`;
@@ -95,6 +109,12 @@ export async function findFile(layers: readonly LayerInput[], file: string, out:
     if (hops > MAX_SYMLINK_HOPS) throw new RegctlError('REGCTL_UNSUPPORTED', `${shown} in ${opts.where}: too many levels of symbolic links`);
     const outcome = await search(layers, wanted, out, opts, shown);
     if (outcome.kind === 'written') return;
+    if (outcome.kind === 'hardlink') {
+      if (await readHardlinkTarget(layers[outcome.layer]!, outcome.target, out, opts)) return;
+      // A link to a file of a lower layer (layer tools do not make them): look it up as a path.
+      wanted = outcome.target;
+      continue;
+    }
     if (outcome.kind === 'missing') {
       throw new RegctlError('REGCTL_NOT_FOUND', `${shown}: no such file or directory in ${opts.where}${outcome.why ? ` (${outcome.why})` : ''}`);
     }

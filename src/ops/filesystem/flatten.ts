@@ -3,8 +3,11 @@
 // when no upper layer already wrote or deleted its path (whiteouts.ts), so each layer streams
 // once, straight from its source into the output. Entries therefore come top layer first; within
 // a layer, the first entry of a path wins. Whiteout and opaque markers are never written.
-// Hardlinks are written as the layer has them (crane does the same): one whose target an upper
-// layer replaced or deleted points at the upper file, or at nothing.
+// Hardlinks are written as the layer has them, except one whose target (a file of its layer) an
+// upper layer replaced or deleted: crane writes it as it is, pointing at the upper file or at
+// nothing; here that layer is read a second time and the link becomes a file with the target's
+// old content (writeOrphanedLinks). A hardlink to a file of a lower layer is written as it is
+// (layer tools do not make them); it comes before its target in the output.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Header as TarHeader, Pack } from 'tar-stream';
@@ -60,12 +63,42 @@ function writeEntry(p: Pack, header: Header, body: AsyncIterable<Uint8Array> | u
   });
 }
 
+const isRegular = (h: Header) => h.type === 'file' || h.type === 'contiguous-file';
+
+/**
+ * Hardlinks of one layer whose target (a file of the same layer) an upper layer replaced or
+ * deleted: the link must keep the target's old content, which the output does not hold. Once the
+ * layer is read, it is read again for those targets: the first link of each becomes a regular
+ * file with the target's metadata and content, the others hardlinks to it.
+ */
+async function writeOrphanedLinks(layer: LayerInput, orphans: Map<string, string[]>, p: Pack, opts: FlattenOptions): Promise<number> {
+  let written = 0;
+  for await (const { header: raw, stream } of layerEntries(layer.blob, layer.descriptor, opts.where, opts.signal)) {
+    const header = raw as unknown as Header;
+    const name = normalizeLayerPath(header.name, layer.descriptor.digest);
+    const links = isRegular(header) ? orphans.get(name) : undefined;
+    if (!links) {
+      stream.resume();
+      continue;
+    }
+    orphans.delete(name);
+    const [first, ...rest] = links as [string, ...string[]];
+    await writeEntry(p, outputHeader(header, first), stream);
+    for (const link of rest) await writeEntry(p, { ...outputHeader(header, link), type: 'link', linkname: first, size: 0 }, undefined);
+    written += links.length;
+  }
+  return written;
+}
+
 /** Writes the flattened filesystem of `layers` (base first, as in the manifest) into `p`; `p` is not finalized. */
 export async function flattenLayers(layers: readonly LayerInput[], p: Pack, opts: FlattenOptions): Promise<void> {
   const stack = new LayerStack();
   for (let i = layers.length - 1; i >= 0; i--) {
     const { descriptor, blob } = layers[i]!;
     let written = 0;
+    /** Regular files of this layer an upper layer hides, and the hardlinks to them found visible (link target -> link names). */
+    const hiddenFiles = new Set<string>();
+    const orphans = new Map<string, string[]>();
     for await (const { header: raw, stream } of layerEntries(blob, descriptor, opts.where, opts.signal)) {
       const header = raw as unknown as Header;
       const name = normalizeLayerPath(header.name, descriptor.digest);
@@ -76,15 +109,22 @@ export async function flattenLayers(layers: readonly LayerInput[], p: Pack, opts
         continue;
       }
       if (kind.kind === 'metadata' || stack.hidden(name)) {
+        if (kind.kind === 'entry' && isRegular(header)) hiddenFiles.add(name);
         stream.resume();
         continue;
       }
-      const isFile = header.type === 'file' || header.type === 'contiguous-file';
       stack.keep(name, header.type === 'directory');
-      await writeEntry(p, outputHeader(header, name), isFile ? stream : undefined);
-      if (!isFile) stream.resume();
+      const target = header.type === 'link' ? normalizeLayerPath(header.linkname ?? '', descriptor.digest) : undefined;
+      if (target !== undefined && hiddenFiles.has(target)) {
+        orphans.set(target, [...(orphans.get(target) ?? []), name]);
+        stream.resume();
+        continue;
+      }
+      await writeEntry(p, outputHeader(header, name), isRegular(header) ? stream : undefined);
+      if (!isRegular(header)) stream.resume();
       written++;
     }
+    if (orphans.size > 0) written += await writeOrphanedLinks(layers[i]!, orphans, p, opts);
     stack.endLayer();
     opts.onLayer?.(descriptor, written);
   }

@@ -71,6 +71,10 @@ describe('catFile', () => {
     expect(await cat('/abs')).toBe('base keep\n');
     expect(await cat('/up')).toBe('new\n');
     expect(await cat('/bin/tool2')).toBe('#!/bin/sh\n');
+    // A hardlink keeps its target's content even where an upper layer deleted or replaced the target.
+    expect(await cat('/hard/twin')).toBe('deleted, its links stay\n');
+    expect(await cat('/hard/keeps-old')).toBe('replaced, its link keeps this\n');
+    await expect(cat('/hard/orig')).rejects.toMatchObject({ code: 'REGCTL_NOT_FOUND' });
     await expect(cat('/loop1')).rejects.toMatchObject({ code: 'REGCTL_UNSUPPORTED', message: expect.stringContaining('too many levels of symbolic links') });
     await expect(cat('/etc')).rejects.toMatchObject({ code: 'REGCTL_UNSUPPORTED', message: expect.stringContaining('is a directory') });
   });

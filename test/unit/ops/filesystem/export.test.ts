@@ -41,7 +41,7 @@ describe('exportFilesystem', () => {
     const dir = path.join(tmp, 'layout');
     await writeLayeredImage(dir, LAYERS, { tag: 'v1' });
     const entries = await readTar(await collect(`oci:${dir}:v1`));
-    expect([...entries.keys()].sort()).toEqual(['bin/', 'bin/tool', 'bin/tool2', 'etc/', 'etc/added', 'etc/keep', 'etc/replaced', 'link', 'opq/', 'opq/upper', 'secret']);
+    expect([...entries.keys()].sort()).toEqual(['bin/', 'bin/tool', 'bin/tool2', 'etc/', 'etc/added', 'etc/keep', 'etc/replaced', 'hard/', 'hard/keeps-old', 'hard/old', 'hard/trio', 'hard/twin', 'link', 'opq/', 'opq/upper', 'secret']);
     expect(entries.get('etc/replaced')).toEqual({ type: 'file', mode: 0o600, content: 'new\n' });
     expect(entries.get('etc/keep')?.content).toBe('base keep\n');
     expect(entries.get('opq/')?.mode).toBe(0o700);
@@ -49,6 +49,13 @@ describe('exportFilesystem', () => {
     expect(entries.get('bin/tool2')).toMatchObject({ type: 'link', linkname: 'bin/tool' });
     expect(entries.get('bin/tool')).toMatchObject({ mode: 0o755 });
     expect(entries.get('secret')).toMatchObject({ mode: 0 });
+    // Hardlinks whose target an upper layer deleted or replaced keep the old content.
+    const links = ['hard/twin', 'hard/trio'].map((n) => entries.get(n)!);
+    const file = links.find((e) => e.type === 'file')!;
+    expect(file).toEqual({ type: 'file', mode: 0o640, content: 'deleted, its links stay\n' });
+    expect(links.find((e) => e.type === 'link')?.linkname).toBe(['hard/twin', 'hard/trio'][links.indexOf(file)]);
+    expect(entries.get('hard/keeps-old')).toMatchObject({ type: 'file', content: 'replaced, its link keeps this\n' });
+    expect(entries.get('hard/old')?.content).toBe('the new one\n');
   });
 
   it('reads uncompressed layers too', async () => {
