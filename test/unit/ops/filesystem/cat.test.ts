@@ -109,4 +109,18 @@ describe('regctl cat', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('is not a container image');
   });
+
+  it('reads the local store and archives as copy names them', async () => {
+    const cli = (args: string[]) => runCli(['--config', tmp, '--store', path.join(tmp, 'store'), ...args]);
+    const archive = path.join(tmp, 'image.tar');
+    for (const dst of ['store:example.com/layered:v1', `docker-archive:${archive}:example.com/layered:v1`, `oci-archive:${archive}.oci:v1`]) {
+      const copied = await cli(['copy', '-q', `oci:${image.dir}`, dst]);
+      expect(copied.code, copied.stderr).toBe(0);
+    }
+    for (const src of ['store:example.com/layered:v1', `docker-archive:${archive}`, `oci-archive:${archive}.oci:v1`]) {
+      expect(await cli(['cat', src, '/sbin/sh']), src).toMatchObject({ code: 0, stdout: 'the shell\n' });
+      const gone = await cli(['cat', src, '/etc/gone']);
+      expect(gone.code, src).toBe(4);
+    }
+  });
 });
