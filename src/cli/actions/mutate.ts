@@ -7,6 +7,7 @@ import { mutate, type MutateOptions } from '../../ops/mutate.js';
 import { parseCommandForm } from '../../ops/mutate/command-form.js';
 import { parseCreated, parseExposedPort, parseKeyChanges, parseSourceDateEpoch } from '../../ops/mutate/flag-values.js';
 import { mutateTarget } from '../../ops/mutate.js';
+import { changesConfig } from '../../ops/mutate/config-edit.js';
 import { destinationNames } from '../../ops/copy.js';
 import type { LocationContext } from '../../ops/open-location.js';
 import type { TransferEvent } from '../../ops/transfer.js';
@@ -33,9 +34,6 @@ export interface MutateFlags {
 
 /** The flags as the op's options; throws UsageError (exit 2) for the first bad value. */
 export function mutateOptionsOf(flags: MutateFlags, env: NodeJS.ProcessEnv): MutateOptions {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  // --created wins; else SOURCE_DATE_EPOCH, as append takes it (reproducible builds).
-  const created = flags.created !== undefined ? parseCreated(flags.created) : epoch !== undefined && epoch !== '' ? parseSourceDateEpoch(epoch) : undefined;
   const opts: MutateOptions = {
     ...(flags.entrypoint !== undefined ? { entrypoint: parseCommandForm(flags.entrypoint, '--entrypoint') } : {}),
     ...(flags.cmd !== undefined ? { cmd: parseCommandForm(flags.cmd, '--cmd') } : {}),
@@ -45,10 +43,15 @@ export function mutateOptionsOf(flags: MutateFlags, env: NodeJS.ProcessEnv): Mut
     ...(flags.workdir !== undefined ? { workdir: flags.workdir } : {}),
     ...(flags.user !== undefined ? { user: flags.user } : {}),
     ...(flags.expose ? { exposedPorts: flags.expose.map(parseExposedPort) } : {}),
-    ...(created !== undefined ? { created } : {}),
     ...(flags.platform ? { platform: parsePlatform(flags.platform) } : {}),
   };
-  return opts;
+  if (flags.created !== undefined) return { ...opts, created: parseCreated(flags.created) };
+  // Without --created, SOURCE_DATE_EPOCH (as append takes it) dates a config change; it makes
+  // none of its own (an annotation-only mutate keeps the config byte for byte).
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === '') return opts;
+  const created = parseSourceDateEpoch(epoch);
+  return changesConfig(opts) ? { ...opts, created } : opts;
 }
 
 export async function runMutate(ctx: CliContext, source: string, target: string | undefined, flags: MutateFlags): Promise<void> {

@@ -21,7 +21,7 @@ export function registerMutate(program: Command, context: (cmd: Command) => CliC
     .option('-w, --workdir <dir>', 'the working directory ("" removes it)')
     .option('-u, --user <user>', 'the user, USER[:GROUP] ("" removes it)')
     .option('--expose <port[/proto]>', 'expose a port, tcp unless /udp or /sctp (repeatable)', collect)
-    .option('--created <time>', 'the creation time: RFC 3339 or now (default: $SOURCE_DATE_EPOCH if set, else unchanged)')
+    .option('--created <time>', 'the creation time: RFC 3339 or now (default: $SOURCE_DATE_EPOCH when the config changes, else kept)')
     .option('--platform <os/arch[/variant]>', 'mutate only this platform of a multi-platform image; TARGET gets that one image')
     .option('-q, --quiet', 'print only the result as REF@DIGEST')
     .option('--progress <mode>', 'auto, tty, plain, json or quiet', 'auto')

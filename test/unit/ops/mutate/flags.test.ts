@@ -63,6 +63,9 @@ describe('mutate flags as options', () => {
     expect(mutateOptionsOf({ env: ['A=1'] }, { SOURCE_DATE_EPOCH: '0' }).created).toBe('1970-01-01T00:00:00Z');
     expect(mutateOptionsOf({ created: '2024-01-01T00:00:00Z' }, { SOURCE_DATE_EPOCH: '0' }).created).toBe('2024-01-01T00:00:00Z');
     expect(mutateOptionsOf({ env: ['A=1'] }, {}).created).toBeUndefined();
+    // It dates a config change but makes none: an annotation-only mutate keeps the config.
+    expect(mutateOptionsOf({ annotation: ['a=b'] }, { SOURCE_DATE_EPOCH: '0' })).toEqual({ annotations: { a: 'b' } });
+    expect(() => mutateOptionsOf({ env: ['A=1'] }, { SOURCE_DATE_EPOCH: 'soon' })).toThrow(/SOURCE_DATE_EPOCH/);
   });
   it('maps every flag', () => {
     expect(mutateOptionsOf({ entrypoint: '["/app"]', cmd: 'serve', label: ['a=b'], annotation: ['x-'], workdir: '/srv', user: '1000', expose: ['80'] }, {})).toEqual({
