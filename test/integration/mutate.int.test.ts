@@ -99,6 +99,17 @@ describe.skipIf(!available)('regctl mutate', () => {
     expect(config.config.Cmd).toEqual(['/bin/sh', '-c', 'node server.js']);
   });
 
+  it('an annotation alone keeps the config byte for byte (SOURCE_DATE_EPOCH set or not): nothing uploaded', async () => {
+    const src = await seededCopy('demo/hello:v1', proxy.host);
+    const mark = proxy.requests.length;
+    const r = await cli(['mutate', '-q', '--annotation', 'org.opencontainers.image.revision=abc', src], { SOURCE_DATE_EPOCH: '1700000000' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(proxy.requests.slice(mark).filter((q) => q.url.includes('/blobs/uploads/'))).toEqual([]);
+    const manifest = JSON.parse(await rawManifest(`docker://${src.replace(proxy.host, inject('registries').open.host)}`));
+    expect(manifest.config.digest).toBe(hello().manifests[0]!.configDigest);
+    expect(manifest.annotations).toEqual({ 'org.opencontainers.image.revision': 'abc' });
+  });
+
   it('into an oci: layout: skopeo reads the changed config, layers the same', async () => {
     const dir = path.join(tmp, `layout-${uniq()}`);
     const r = await cli(['mutate', '--env', 'A=1', '--label', 'x=y', `${inject('registries').open.host}/demo/hello:v1`, `oci:${dir}:app`]);
