@@ -1,21 +1,17 @@
 // What `regctl mutate` does once its flags are parsed (the registration is commands/mutate.ts):
 // every flag value checked first (a bad one is exit 2, nothing read or written), then the op,
-// reported as `copy` and `push` report (the layers "already exist" or are mounted, the config
-// is pushed), `-q` printing the result as REF@DIGEST.
+// reported as `push` reports (rewrite-report.ts: the layers "already exist" or are mounted, the
+// config is pushed), `-q` printing the result as REF@DIGEST.
 import { parsePlatform } from '../../oci/platform.js';
 import { mutate, type MutateOptions } from '../../ops/mutate.js';
 import { parseCommandForm } from '../../ops/mutate/command-form.js';
 import { parseCreated, parseExposedPort, parseKeyChanges, parseSourceDateEpoch } from '../../ops/mutate/flag-values.js';
 import { mutateTarget } from '../../ops/mutate.js';
 import { changesConfig } from '../../ops/mutate/config-edit.js';
-import { destinationNames } from '../../ops/copy.js';
 import type { LocationContext } from '../../ops/open-location.js';
-import type { TransferEvent } from '../../ops/transfer.js';
 import { formatLocation, parseLocation } from '../../reference/location.js';
 import type { CliContext } from '../context.js';
-import { resolveProgressMode } from '../progress/progress-mode.js';
-import { pushRenderer } from '../progress/push-renderer.js';
-import { pushEventsOf } from '../progress/push-words.js';
+import { rewriteReport } from '../rewrite-report.js';
 
 export interface MutateFlags {
   entrypoint?: string;
@@ -58,19 +54,8 @@ export async function runMutate(ctx: CliContext, source: string, target: string 
   const from = parseLocation(source);
   const to = target === undefined ? undefined : parseLocation(target);
   const opts = mutateOptionsOf(flags, ctx.io.env);
-  const dst = mutateTarget(from, to);
-  const mode = resolveProgressMode(flags.progress, !!flags.quiet, ctx.io.stdout);
-  const lines = mode === 'plain' || mode === 'tty';
+  const report = rewriteReport(ctx, mutateTarget(from, to), flags);
   const locations: LocationContext = { remote: () => ctx.remote(), store: () => ctx.store(), signal: ctx.signal };
-  const render = pushEventsOf(pushRenderer(mode, ctx.io.stdout), destinationNames(dst));
-  // Once the source is read and the new image made (a refused source prints nothing but its error).
-  const onProgress = (event: TransferEvent) => {
-    if (event.type === 'start' && lines) ctx.out(`The push refers to ${dst.transport === 'docker' ? `repository [${dst.ref.name()}]` : formatLocation(dst)}`);
-    render(event);
-  };
-  const result = await mutate(locations, from, to, { ...opts, signal: ctx.signal, onProgress });
-  for (const d of result.dropped) ctx.warnOnce(`left out index entry ${d.digest} (${d.artifactType ?? d.mediaType}): it is not an image and describes the unmutated manifest`);
-  if (lines) ctx.out(`${result.tag}: digest: ${result.digest} size: ${result.size}`);
-  ctx.debug(`mutated ${formatLocation(from)} (${result.sourceDigest}) -> ${result.pinned}: ${result.pushed} written (${result.bytesUploaded} bytes), ${result.mounted} mounted, ${result.existed} already there`);
-  if (mode === 'quiet') ctx.out(result.pinned);
+  const result = await mutate(locations, from, to, { ...opts, signal: ctx.signal, onProgress: report.onProgress });
+  report.done(result, `mutated ${formatLocation(from)} (${result.sourceDigest})`);
 }

@@ -1,7 +1,7 @@
-// An ImageSource that serves rewritten manifests and configs from memory and everything else
-// (the layers) from the source it wraps, so the transfer engine moves a mutated image exactly
-// as it moves any other: layers skipped, mounted or streamed from the original location,
-// never read here.
+// An ImageSource that serves rewritten manifests and configs from memory, new layers (append's)
+// from their own blob sources, and everything else (the base's layers) from the source it
+// wraps, so the transfer engine moves a rewritten image exactly as it moves any other: old
+// layers skipped, mounted or streamed from the original location, never read here.
 import type { BlobSource, ImageSource, ManifestResult } from '../../store/backend.js';
 
 export interface Rewrites {
@@ -11,13 +11,15 @@ export interface Rewrites {
   manifests: ReadonlyMap<string, ManifestResult>;
   /** New blobs (configs), by digest. */
   blobs: ReadonlyMap<string, Buffer>;
+  /** New blobs too big to hold (append's layers, staged in files), by digest. */
+  blobSources?: ReadonlyMap<string, BlobSource>;
 }
 
 function memoryBlob(digest: string, bytes: Buffer): BlobSource {
   return {
     digest,
     size: bytes.length,
-    origin: 'the mutated config',
+    origin: 'the new config',
     async *read(start, end) {
       if (end > start) yield bytes.subarray(start, end);
     },
@@ -32,7 +34,7 @@ export function rewrittenSource(source: ImageSource, rewrites: Rewrites): ImageS
     blobBytes: async (digest, limit) => rewrites.blobs.get(digest) ?? source.blobBytes(digest, limit),
     blob: (d) => {
       const bytes = rewrites.blobs.get(d.digest);
-      return bytes ? memoryBlob(d.digest, bytes) : source.blob(d);
+      return bytes ? memoryBlob(d.digest, bytes) : (rewrites.blobSources?.get(d.digest) ?? source.blob(d));
     },
     close: () => source.close(),
   };
