@@ -47,6 +47,7 @@ import { listArtifacts as listArtifactsOp, type ListArtifactsOptions, type ListA
 import { parseLocation, type Location } from './reference/location.js';
 import { saveImages, saveImagesToFile, type SaveOptions } from './ops/save.js';
 import { mutate as mutateOp, type MutateOptions, type MutateResult } from './ops/mutate.js';
+import { append as appendOp, type AppendOptions, type AppendResult } from './ops/append.js';
 import { exportFilesystem as exportFilesystemOp, exportFilesystemToFile as exportFilesystemToFileOp, type ExportOptions, type ExportResult } from './ops/export.js';
 import type { LocationContext } from './ops/open-location.js';
 import { catFile as catFileOp, type CatOptions, type CatResult } from './ops/cat.js';
@@ -311,6 +312,16 @@ export class RegistryClient {
   async mutate(source: LocationInput, opts: ClientMutateOptions = {}): Promise<MutateResult> {
     const { target, ...rest } = opts;
     return mutateOp(this.locations(opts.signal), location(source), target === undefined ? undefined : location(target), rest);
+  }
+
+  /**
+   * `regctl append`: `opts.layers` (directories or tars) as new layers on the image at `base`,
+   * written to `target`; the base's layers are never downloaded (mounted on the same registry,
+   * streamed across otherwise). Every platform of an index unless `opts.platform`.
+   * SOURCE_DATE_EPOCH is not read here: pass `timestamp`.
+   */
+  async append(base: LocationInput, target: LocationInput, opts: AppendOptions): Promise<AppendResult> {
+    return appendOp(this.locations(opts.signal), location(base), location(target), opts);
   }
 
   private locations(signal: AbortSignal | undefined): LocationContext {

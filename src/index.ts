@@ -98,6 +98,11 @@ export type { CatOptions, CatResult } from './ops/cat.js';
 export { mutate, mutateTarget } from './ops/mutate.js';
 export type { MutateOptions, MutateResult, ConfigChanges, CommandForm, KeyChanges } from './ops/mutate.js';
 export { editConfig } from './ops/mutate/config-edit.js';
+// append: layers from directories or tars on a base, without its layers (RegistryClient.append).
+export { append, parseLayerFlag, layerDestination, BASE_NAME_ANNOTATION, BASE_DIGEST_ANNOTATION } from './ops/append.js';
+export type { AppendOptions, AppendResult, AppendLayer } from './ops/append.js';
+export { packLayer } from './store/files/layer-pack.js';
+export type { LayerPackOptions, PackedLayer } from './store/files/layer-pack.js';
 export { parseCommandForm, commandArgs } from './ops/mutate/command-form.js';
 export { parseKeyChanges, parseExposedPort, parseCreated, parseSourceDateEpoch } from './ops/mutate/flag-values.js';
 export { loadArchive } from './ops/load.js';

@@ -34,6 +34,7 @@ import { registerExport } from './commands/export.js';
 import { registerCat } from './commands/cat.js';
 import { registerCopy } from './commands/copy.js';
 import { registerMutate } from './commands/mutate.js';
+import { registerAppend } from './commands/append.js';
 import { registerArtifact } from './commands/artifact.js';
 import { registerAuth } from './commands/auth.js';
 import { registerCompletion } from './commands/completion.js';
@@ -78,6 +79,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { names: ['cat'], register: registerCat },
   { names: ['copy', 'cp'], register: registerCopy },
   { names: ['mutate'], register: registerMutate },
+  { names: ['append'], register: registerAppend },
   { names: ['artifact'], register: registerArtifact },
   { names: ['auth'], register: registerAuth },
   { names: ['version'], register: registerVersion },

@@ -1,5 +1,5 @@
-// The manifest side of `mutate`: an image manifest pointing at its new config, with annotations
-// set or removed; an index listing its rewritten children (platforms and entry annotations
+// The manifest side of `mutate` and `append`: an image manifest pointing at its new config, with
+// layers added on top (append) and annotations set or removed; an index listing its rewritten children (platforms and entry annotations
 // kept), with annotations of its own. Edited as parsed JSON (unknown fields and their order
 // kept) and written as Go's json.Marshal writes it, so the result's digest is reproducible.
 // Pure: no I/O.
@@ -33,13 +33,26 @@ export interface NewBlob {
   size: number;
 }
 
-/** An image manifest with its config descriptor's digest and size replaced (media type kept), and annotations changed. */
-export function editImageManifest(bytes: Uint8Array, edit: { config?: NewBlob; annotations?: KeyChanges }): Buffer {
+/** A layer descriptor as written into a manifest (field order as Go's structs). */
+export interface NewLayer extends NewBlob {
+  mediaType: string;
+}
+
+/**
+ * An image manifest with its config descriptor's digest and size replaced (media type kept),
+ * `layers` appended after the existing ones, and annotations changed.
+ */
+export function editImageManifest(bytes: Uint8Array, edit: { config?: NewBlob; layers?: readonly NewLayer[]; annotations?: KeyChanges }): Buffer {
   const doc = parse(bytes);
   let out = doc;
   if (edit.config) {
     if (!isObject(doc.config)) throw new RegctlError('REGCTL_INVALID_MANIFEST', 'invalid manifest: no config descriptor');
-    out = { ...doc, config: { ...doc.config, digest: edit.config.digest, size: edit.config.size } };
+    out = { ...out, config: { ...doc.config, digest: edit.config.digest, size: edit.config.size } };
+  }
+  if (edit.layers && edit.layers.length > 0) {
+    if (!Array.isArray(doc.layers)) throw new RegctlError('REGCTL_INVALID_MANIFEST', 'invalid manifest: no layers list');
+    const added = edit.layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size }));
+    out = { ...out, layers: [...doc.layers, ...added] };
   }
   return Buffer.from(goMarshal(withAnnotations(out, edit.annotations)));
 }

@@ -37,7 +37,7 @@ export function sniffLayerMediaType(head: Uint8Array): string {
 const OS_BYTE = 9;
 const OS_UNKNOWN = 0xff;
 
-function fixedHeader(): Transform {
+export function fixedHeader(): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {

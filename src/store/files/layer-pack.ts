@@ -1,0 +1,232 @@
+// One image layer from a directory or a tar, as `append` adds it: a gzip'd tar in a temp file,
+// the tar hashed on its way into gzip (the config's diff_id) and the gzip on its way to the file
+// (the blob digest), so nothing is held in memory and the file is read once. Reproducible: entries
+// of a directory are sorted (Go's filepath.Walk order), every owner is 0:0 (or the one given)
+// without names, and with a timestamp (SOURCE_DATE_EPOCH) every mtime is that; the gzip header is
+// fixed (layer-compression.ts). A directory's hard links become tar links to the first name seen.
+// A tar keeps its author's order (sorting would mean staging it whole); its names are normalised
+// under DEST and one that climbs out of DEST is refused.
+import { createReadStream, createWriteStream, promises as fs, type Stats } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { extract, pack, type Header, type Pack } from 'tar-stream';
+import { RegctlError, isRegctlError } from '../../errors.js';
+import { createDigester, type Digester } from '../../oci/digest.js';
+import { fixedHeader } from '../archive/layer-compression.js';
+import { ioError } from '../layout/layout-fs.js';
+import type { HashedFile } from './file-blob.js';
+
+export interface LayerPackOptions {
+  /** Where entries land in the image: an absolute POSIX path, default '/'. */
+  dest?: string;
+  /** uid/gid of every entry (default 0:0); user and group names are never written. */
+  owner?: { uid: number; gid: number };
+  /** SOURCE_DATE_EPOCH: every entry's mtime. Else the files' own mtimes are kept. */
+  mtime?: Date;
+  tmpDir?: string;
+  signal?: AbortSignal;
+}
+
+export interface PackedLayer extends HashedFile {
+  /** sha256 of the uncompressed tar: the config's diff_id. */
+  diffId: string;
+  /** Removes the temp file and its directory. */
+  remove(): Promise<void>;
+}
+
+type Entry = Partial<Header> & { name: string };
+
+class Hashing extends Transform {
+  constructor(readonly digester: Digester) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.digester.update(chunk);
+    done(null, chunk);
+  }
+}
+
+function addEntry(p: Pack, header: Entry, body?: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const entry = p.entry(header, (err) => (err ? reject(err) : resolve()));
+    if (body) pipeline(body, entry).catch(reject);
+  });
+}
+
+/** `name` (relative, slash-separated) under `dest`, without a leading slash. */
+const under = (dest: string, name: string) => path.posix.join(dest, name).replace(/^\/+/, '');
+
+function escapes(file: string, name: string, dest: string): RegctlError {
+  return new RegctlError('REGCTL_IO', `cannot add ${file} as a layer: entry ${JSON.stringify(name)} escapes ${dest}`);
+}
+
+/** A tar entry's name normalised below `dest` (leading `/` and `./` dropped); refused when it climbs out. */
+function tarName(file: string, name: string, dest: string): string {
+  if (name.includes('\0')) throw escapes(file, name, dest);
+  const normal = path.posix.normalize(name.replace(/^\/+/, '') || '.').replace(/\/+$/, '');
+  if (normal === '..' || normal.startsWith('../')) throw escapes(file, name, dest);
+  return normal === '.' ? under(dest, '') : under(dest, normal);
+}
+
+class Stamp {
+  constructor(private readonly opts: LayerPackOptions) {}
+  header(name: string, mode: number, mtime: Date): Entry {
+    const { uid, gid } = this.opts.owner ?? { uid: 0, gid: 0 };
+    return { name, mode: mode & 0o7777, mtime: this.opts.mtime ?? mtime, uid, gid, uname: '', gname: '' };
+  }
+}
+
+async function lstat(file: string): Promise<Stats> {
+  return fs.lstat(file).catch((err: unknown) => {
+    throw ioError('read', file, err);
+  });
+}
+
+/** Go's filepath.Walk order: the directory, then its entries sorted bytewise, depth first. */
+async function walk(p: Pack, dir: string, name: string, stamp: Stamp, links: Map<string, string>, signal: AbortSignal | undefined): Promise<void> {
+  const names = (await fs.readdir(dir).catch((err: unknown) => {
+    throw ioError('read', dir, err);
+  })).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  for (const child of names) {
+    signal?.throwIfAborted();
+    const file = path.join(dir, child);
+    const entryName = name === '' ? child : `${name}/${child}`;
+    const info = await lstat(file);
+    if (info.isDirectory()) {
+      await addEntry(p, { ...stamp.header(`${entryName}/`, info.mode, info.mtime), type: 'directory' });
+      await walk(p, file, entryName, stamp, links, signal);
+    } else if (info.isSymbolicLink()) {
+      const linkname = await fs.readlink(file).catch((err: unknown) => {
+        throw ioError('read', file, err);
+      });
+      await addEntry(p, { ...stamp.header(entryName, info.mode, info.mtime), type: 'symlink', linkname });
+    } else if (info.isFile()) {
+      const key = `${info.dev}:${info.ino}`;
+      const first = info.nlink > 1 ? links.get(key) : undefined;
+      if (first !== undefined) {
+        await addEntry(p, { ...stamp.header(entryName, info.mode, info.mtime), type: 'link', linkname: first });
+        continue;
+      }
+      if (info.nlink > 1) links.set(key, entryName);
+      await addEntry(p, { ...stamp.header(entryName, info.mode, info.mtime), size: info.size }, createReadStream(file));
+    } else {
+      throw new RegctlError('REGCTL_IO', `cannot add ${file} to a layer: not a regular file, directory or symbolic link`);
+    }
+  }
+}
+
+async function packDirectoryEntries(p: Pack, dir: string, dest: string, stamp: Stamp, signal: AbortSignal | undefined): Promise<void> {
+  const root = under(dest, '');
+  if (root !== '') {
+    const info = await lstat(dir);
+    await addEntry(p, { ...stamp.header(`${root}/`, info.mode, info.mtime), type: 'directory' });
+  }
+  await walk(p, dir, root, stamp, new Map(), signal);
+}
+
+const ZSTD_MAGIC = 0xfd2fb528;
+
+async function openTar(file: string): Promise<Readable> {
+  const handle = await fs.open(file, 'r').catch((err: unknown) => {
+    throw ioError('read', file, err);
+  });
+  const head = Buffer.alloc(4);
+  await handle.read(head, 0, 4, 0).finally(() => handle.close());
+  if (head.readUInt32LE(0) === ZSTD_MAGIC) throw new RegctlError('REGCTL_UNSUPPORTED', `cannot add ${file} as a layer: zstd is not supported; give a .tar or .tar.gz`);
+  const input = createReadStream(file);
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return input;
+  const gunzip = createGunzip();
+  input.on('error', (err) => gunzip.destroy(err));
+  return input.pipe(gunzip);
+}
+
+const KEPT_TYPES = new Set(['file', 'directory', 'symlink', 'link', 'character-device', 'block-device', 'fifo', 'contiguous-file']);
+
+/** The tar at `file`, entry by entry in its order, headers rewritten. */
+async function copyTarEntries(p: Pack, file: string, dest: string, stamp: Stamp, signal: AbortSignal | undefined): Promise<void> {
+  const ex = extract();
+  const input = await openTar(file);
+  const notTar = (err: unknown) => (isRegctlError(err) ? err : new RegctlError('REGCTL_IO', `cannot add ${file} as a layer: not a tar archive (${(err as Error).message})`, { cause: err }));
+  const fed = pipeline(input, ex).catch((err: unknown) => {
+    throw notTar(err);
+  });
+  let count = 0;
+  try {
+    for await (const entry of ex) {
+      signal?.throwIfAborted();
+      count++;
+      const h = entry.header;
+      if (!KEPT_TYPES.has(h.type ?? 'file')) {
+        entry.resume();
+        continue;
+      }
+      const name = tarName(file, h.name, dest);
+      if (name === '') {
+        entry.resume();
+        continue;
+      }
+      const header: Entry = { ...stamp.header(h.type === 'directory' ? `${name}/` : name, h.mode ?? 0o644, h.mtime ?? new Date(0)), type: h.type ?? 'file' };
+      if (h.type === 'link') header.linkname = tarName(file, h.linkname ?? '', dest);
+      else if (h.type === 'symlink') header.linkname = h.linkname ?? '';
+      if (h.type === 'character-device' || h.type === 'block-device') Object.assign(header, { devmajor: h.devmajor ?? 0, devminor: h.devminor ?? 0 });
+      if (h.type === 'file' || h.type === 'contiguous-file') {
+        header.type = 'file';
+        header.size = h.size ?? 0;
+        await addEntry(p, header, entry.pipe(new PassThrough()));
+      } else {
+        entry.resume();
+        await addEntry(p, header);
+      }
+    }
+  } catch (err) {
+    ex.destroy();
+    await fed.catch(() => undefined);
+    throw signal?.aborted ? err : notTar(err);
+  }
+  await fed;
+  if (count === 0) throw new RegctlError('REGCTL_IO', `cannot add ${file} as a layer: not a tar archive (no entries)`);
+}
+
+/** Packs `source` (a directory, or a tar / tar.gz file) as one gzip'd layer in a temp file. */
+export async function packLayer(source: string, opts: LayerPackOptions = {}): Promise<PackedLayer> {
+  const dest = path.posix.normalize(opts.dest ?? '/');
+  const info = await fs.stat(source).catch((err: unknown) => {
+    throw ioError('read', source, err);
+  });
+  if (!info.isDirectory() && !info.isFile()) throw new RegctlError('REGCTL_IO', `cannot add ${source} as a layer: not a directory or a tar file`);
+  const tmpRoot = opts.tmpDir ?? os.tmpdir();
+  const tempDir = await fs.mkdtemp(path.join(tmpRoot, 'regctl-layer-')).catch((err: unknown) => {
+    throw ioError('create a temp directory in', tmpRoot, err);
+  });
+  const remove = () => fs.rm(tempDir, { recursive: true, force: true });
+  const file = path.join(tempDir, 'layer.tar.gz');
+  const tarHash = new Hashing(createDigester());
+  const gzipHash = new Hashing(createDigester());
+  const stamp = new Stamp(opts);
+  const p = pack();
+  try {
+    const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+    const written = pipeline(p, tarHash, createGzip(), fixedHeader(), gzipHash, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
+    try {
+      if (info.isDirectory()) await packDirectoryEntries(p, source, dest, stamp, opts.signal);
+      else await copyTarEntries(p, source, dest, stamp, opts.signal);
+      p.finalize();
+    } catch (err) {
+      p.destroy(err as Error);
+      await written.catch(() => undefined);
+      throw err;
+    }
+    await written.catch((err: unknown) => {
+      throw isRegctlError(err) ? err : ioError('write', file, err);
+    });
+    const stat = await fs.stat(file);
+    return { file, digest: gzipHash.digester.digest(), size: stat.size, mtimeMs: stat.mtimeMs, diffId: tarHash.digester.digest(), remove };
+  } catch (err) {
+    await remove();
+    if (opts.signal?.aborted) throw new RegctlError('REGCTL_ABORTED', 'interrupted', { cause: err });
+    throw err;
+  }
+}
