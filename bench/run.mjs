@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureImages } from './lib/images.mjs';
+import { ensureAppendDir, ensureImages } from './lib/images.mjs';
 import { loadAverage, machineInfo } from './lib/machine.mjs';
 import { assertOk, haveGnuTime, INSTALL_TIME_HINT, measure } from './lib/measure.mjs';
 import { defineOps } from './lib/ops.mjs';
@@ -107,7 +107,10 @@ async function main() {
     const pushStore = path.join(WORK, 'push-store');
     const save = regctlHas('save', env);
     const saveArchive = path.join(WORK, 'saved-big.tar');
-    const ops = defineOps({ root: ROOT, work: WORK, images, source, target, env, regctl, pushStore, saveArchive, bareConcurrency: config.bareConcurrency, capabilities: { push: push.ok, pushQuiet: push.quiet, copy: copy.ok, copyQuiet: copy.quiet, save: save.ok } });
+    const appendDir = regctlHas('append', env).ok && wanted('append-big') ? await ensureAppendDir(WORK) : undefined;
+    const buildah = spawnSync('buildah', ['--version']).status === 0;
+    if (appendDir && !buildah) notes.push('buildah not found (`apt-get install -y buildah`): the append row has no buildah yardstick.');
+    const ops = defineOps({ root: ROOT, work: WORK, images, source, target, env, regctl, pushStore, saveArchive, appendDir, bareConcurrency: config.bareConcurrency, capabilities: { push: push.ok, pushQuiet: push.quiet, copy: copy.ok, copyQuiet: copy.quiet, save: save.ok, buildah } });
     const fromPushStore = ops.some((op) => ['push', 'save', 'load'].includes(op.kind) && wanted(op.id));
     if (push.ok && fromPushStore) {
       for (const img of Object.keys(images)) { // regctl pushes from its store: pull once, tag for the target (untimed)
@@ -129,6 +132,10 @@ async function main() {
       }
       if (op.id === 'push-big' && push.ok) {
         checks.repush = await countRequests(['--store', pushStore, 'push', `${target.host}/bench/big:latest`], env, /^DEBUG: (POST|PATCH|PUT) \S+\/blobs\/uploads\//);
+      }
+      if (op.id === 'append-big' && results[op.id].regctl) {
+        await rm(path.join(source.storageDir, 'docker', 'registry', 'v2', 'repositories', 'bench', 'appended'), { recursive: true, force: true });
+        checks.appendGets = await countRequests(['append', '-q', `${source.host}/bench/big:latest`, `${source.host}/bench/appended:latest`, '--layer', `${appendDir}:/app`], env, /^DEBUG: GET \S+\/blobs\/sha256:/);
       }
       await op.cleanup?.();
     }

@@ -143,3 +143,17 @@ export async function ensureImages(workDir, log = console.log) {
   await writeFile(manifestPath, JSON.stringify({ ...wanted, builtAt: new Date().toISOString(), images }, null, 2));
   return images;
 }
+
+/** append's input (untimed, built once): a directory of 100 files of 1 MiB incompressible bytes each. */
+export async function ensureAppendDir(work) {
+  const dir = path.join(work, 'append-dir');
+  const files = 100;
+  if (existsSync(path.join(dir, `f-${files - 1}.bin`)) && statSync(path.join(dir, `f-${files - 1}.bin`)).size === MiB) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (let i = 0; i < files; i++) {
+    const key = createHash('sha256').update(`regctl-bench/append/${i}`).digest();
+    await writeFile(path.join(dir, `f-${i}.bin`), createCipheriv('aes-256-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(MiB)));
+  }
+  return dir;
+}

@@ -112,6 +112,25 @@ export function defineOps(ctx) {
       cleanup: () => rm(path.join(work, 'out'), { recursive: true, force: true }) });
   }
 
+  // append (issue 18): a 100 MiB directory onto the big base (4 x 256 MiB) on the same registry,
+  // against buildah's daemonless build of the same thing (from + copy + commit + push, vfs driver,
+  // fresh storage every round: buildah downloads the base, regctl mounts it). The target
+  // repository is removed before each round so the new layer is uploaded every time.
+  if (ctx.appendDir) {
+    const appRepo = path.join(source.storageDir, 'docker', 'registry', 'v2', 'repositories', 'bench', 'appended');
+    const wipeApp = () => rm(appRepo, { recursive: true, force: true });
+    const appRef = `${source.host}/bench/appended:latest`;
+    const tools = ctx.regctl.map(({ name, bin }) => ({ name, prep: wipeApp, ...node([bin, 'append', '-q', srcRef('big'), appRef, '--layer', `${ctx.appendDir}:/app`]) }));
+    if (ctx.capabilities.buildah) {
+      const root = path.join(work, 'out', 'buildah');
+      const b = `buildah --storage-driver vfs --root ${root}/root --runroot ${root}/run`;
+      const script = `set -e; c=$(${b} from -q --tls-verify=false docker://${srcRef('big')}); ${b} copy -q "$c" ${ctx.appendDir} /app; ${b} commit -q "$c" bench-appended >/dev/null; ${b} push -q --tls-verify=false bench-appended docker://${appRef}`;
+      tools.push({ name: 'buildah', prep: async () => { await wipeApp(); await rm(root, { recursive: true, force: true }); }, cmd: 'sh', args: ['-c', script], env });
+    }
+    ops.push({ id: 'append-big', kind: 'append', image: 'big', bytes: 100 * 1024 * 1024, tools,
+      cleanup: () => rm(path.join(work, 'out'), { recursive: true, force: true }) });
+  }
+
   const startup = [
     ...ctx.regctl.map(({ name, bin }) => ({ name, prep: async () => {}, ...node([bin, '--version']) })),
     { name: 'node -e 0', prep: async () => {}, ...node(['-e', '0']) },

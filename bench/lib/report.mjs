@@ -11,13 +11,13 @@ function ratioCell(a, b) {
 }
 
 function opRows(op, runs) {
-  const yard = op.startup ? runs['node -e 0'] : runs.skopeo;
+  const yard = op.startup ? runs['node -e 0'] : (runs.skopeo ?? runs.buildah);
   return op.tools.map(({ name }) => {
     const r = runs[name];
     if (!r?.length) return undefined;
     const wall = median(col(r, 'wall'));
     const mbps = op.bytes ? (op.bytes / 1e6 / wall).toFixed(op.bytes / 1e6 / wall >= 100 ? 0 : 1) : '';
-    const isYard = name === 'skopeo' || name === 'node -e 0';
+    const isYard = name === 'skopeo' || name === 'buildah' || name === 'node -e 0';
     const vsBare = !isYard && name !== 'bare' && runs.bare ? ratioCell(r, runs.bare) : '';
     const vsFirst = name !== op.tools[0].name && !isYard && name !== 'bare' ? ratioCell(r, runs[op.tools[0].name]) : '';
     return `| ${op.id} | ${name} | ${fmt(wall)} | ${mbps} | ${fmt(median(col(r, 'cpu')), 2)} | ${fmt(median(col(r, 'rssMiB')), 1)} | ${op.startup ? '' : fmt(median(col(r, 'regCpu')), 2)} | ${isYard ? '' : ratioCell(r, yard)} | ${vsBare} | ${vsFirst} |`;
@@ -40,6 +40,7 @@ function targetRows(results, checks, main) {
     ['push many / skopeo', ratioOf(results, 'push-many', main, 'skopeo'), 0.45],
     ['copy big / skopeo', ratioOf(results, 'copy-big', main, 'skopeo'), 0.8],
     ['copy oci:DIR -> registry (big) / push', ratioOf(results, 'oci-push-big', main, 'push'), 1.05],
+    ['append 100 MiB onto big (same registry) / buildah', ratioOf(results, 'append-big', main, 'buildah'), 0.5],
     ['`regctl --version` / `node -e 0`', ratioOf(results, 'start', main, 'node -e 0'), 1.3],
     ['pull big / bare Node pull', ratioOf(results, 'pull-big', main, 'bare'), 1.1],
     ['push big / bare Node push (performance.md §4)', ratioOf(results, 'push-big', main, 'bare'), 1.15],
@@ -47,6 +48,7 @@ function targetRows(results, checks, main) {
     ['peak RSS pull big − pull small, MiB', rss('pull-big') !== undefined && rss('pull-small') !== undefined ? rss('pull-big') - rss('pull-small') : undefined, 50],
     ['re-pull of a present image: blob requests', checks.repull, 0],
     ['re-push of a present image: blob uploads', checks.repush, 0],
+    ['append onto big: blob GETs (the base config only)', checks.appendGets, 1],
   ];
   return rows.map(([label, value, target]) => {
     const bound = target === 0 ? '= 0' : `≤ ${target}`;
