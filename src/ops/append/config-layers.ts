@@ -3,8 +3,8 @@
 // paired as docker and buildah expect), and `created`. Edited as parsed JSON (unknown fields and
 // their order kept) and written as Go's json.Marshal writes it (oci/go-json.ts), so the same
 // base and layers at the same time give the same digest. Pure: no I/O.
-import { RegctlError } from '../../errors.js';
 import { goMarshal } from '../../oci/go-json.js';
+import { parseConfigObject } from '../mutate/config-edit.js';
 
 export interface AddedLayer {
   /** sha256 of the layer's uncompressed tar. */
@@ -18,13 +18,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 /** The config `bytes` with `layers` on top, dated `created` (RFC 3339). */
 export function appendLayersToConfig(bytes: Uint8Array, layers: readonly AddedLayer[], created: string): Buffer {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new RegctlError('REGCTL_INVALID_CONFIG', 'invalid image config: not valid JSON');
-  }
-  if (!isObject(doc)) throw new RegctlError('REGCTL_INVALID_CONFIG', 'invalid image config: not a JSON object');
+  const doc = parseConfigObject(bytes);
   const rootfs: Json = isObject(doc.rootfs) ? { ...doc.rootfs } : { type: 'layers' };
   const diffIds = Array.isArray(rootfs.diff_ids) ? rootfs.diff_ids : [];
   rootfs.diff_ids = [...diffIds, ...layers.map((l) => l.diffId)];

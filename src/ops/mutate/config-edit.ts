@@ -91,6 +91,18 @@ function editMap(current: unknown, changes: KeyChanges): Json {
   return map;
 }
 
+/** An image config as a JSON object to edit; REGCTL_INVALID_CONFIG when it is not one. */
+export function parseConfigObject(bytes: Uint8Array): Json {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw new RegctlError('REGCTL_INVALID_CONFIG', 'invalid image config: not valid JSON');
+  }
+  if (!isObject(doc)) throw new RegctlError('REGCTL_INVALID_CONFIG', 'invalid image config: not a JSON object');
+  return doc;
+}
+
 export interface EditedConfig {
   bytes: Buffer;
   /** The history entry appended (undefined when the config has no history to append to). */
@@ -103,13 +115,7 @@ export interface EditedConfig {
  * a config-only instruction. Throws REGCTL_INVALID_CONFIG when the bytes are not a JSON object.
  */
 export function editConfig(bytes: Uint8Array, changes: ConfigChanges): EditedConfig {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new RegctlError('REGCTL_INVALID_CONFIG', 'invalid image config: not valid JSON');
-  }
-  if (!isObject(doc)) throw new RegctlError('REGCTL_INVALID_CONFIG', 'invalid image config: not a JSON object');
+  const doc = parseConfigObject(bytes);
   const os = typeof doc.os === 'string' ? doc.os : undefined;
   const config: Json = isObject(doc.config) ? { ...doc.config } : {};
   const argv = (f: CommandForm) => (f === null ? undefined : commandArgs(f, os));

@@ -4,43 +4,16 @@
 // (never followed), hard links as regular files. The tar is hashed on its way into gzip (oras's
 // `io.deis.oras.content.digest`) and the gzip on its way to a temp file, which the transfer then
 // streams: the directory is read once and never held in memory.
-import { createReadStream, createWriteStream, promises as fs, type Stats } from 'node:fs';
-import os from 'node:os';
+import { createReadStream, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { pack, type Header, type Pack } from 'tar-stream';
-import { RegctlError, isRegctlError } from '../../errors.js';
-import { createDigester, type Digester } from '../../oci/digest.js';
+import type { Pack } from 'tar-stream';
+import { RegctlError } from '../../errors.js';
 import { ioError } from '../layout/layout-fs.js';
-import type { HashedFile } from './file-blob.js';
+import { addEntry, writeTarGzip, type TarEntry, type TarGzipFile } from './tar-gzip-file.js';
 
-export interface PackedDirectory extends HashedFile {
-  /** sha256 of the uncompressed tar. */
-  tarDigest: string;
-  /** Removes the temp file. */
-  remove(): Promise<void>;
-}
+export type PackedDirectory = TarGzipFile;
 
-class Hashing extends Transform {
-  constructor(readonly digester: Digester) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.digester.update(chunk);
-    done(null, chunk);
-  }
-}
-
-function addEntry(p: Pack, header: Partial<Header> & { name: string }, body?: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const entry = p.entry(header, (err) => (err ? reject(err) : resolve()));
-    if (body) pipeline(body, entry).catch(reject);
-  });
-}
-
-function headerOf(name: string, stat: Stats): Partial<Header> & { name: string } {
+function headerOf(name: string, stat: Stats): TarEntry {
   return { name, mode: stat.mode & 0o7777, mtime: stat.mtime, uid: 0, gid: 0, uname: '', gname: '' };
 }
 
@@ -76,34 +49,10 @@ async function walk(p: Pack, dir: string, name: string, signal: AbortSignal | un
 
 /** Packs `dir` with entries under `title` into a tar+gzip temp file in `tmpDir`. */
 export async function packDirectory(dir: string, title: string, opts: { tmpDir?: string; signal?: AbortSignal } = {}): Promise<PackedDirectory> {
-  const tempDir = await fs.mkdtemp(path.join(opts.tmpDir ?? os.tmpdir(), 'regctl-artifact-')).catch((err: unknown) => {
-    throw ioError('create a temp directory in', opts.tmpDir ?? os.tmpdir(), err);
+  return writeTarGzip((p) => walk(p, dir, title, opts.signal), {
+    prefix: 'regctl-artifact-',
+    fileName: `${title}.tar.gz`.replace(/\//g, '_'),
+    ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  const remove = () => fs.rm(tempDir, { recursive: true, force: true });
-  const file = path.join(tempDir, `${title}.tar.gz`.replace(/\//g, '_'));
-  const tarHash = new Hashing(createDigester());
-  const gzipHash = new Hashing(createDigester());
-  const p = pack();
-  try {
-    const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
-    const written = pipeline(p, tarHash, createGzip(), gzipHash, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
-    try {
-      await walk(p, dir, title, opts.signal);
-      p.finalize();
-    } catch (err) {
-      p.destroy(err as Error);
-      await written.catch(() => undefined);
-      throw err;
-    }
-    await written.catch((err: unknown) => {
-      throw isRegctlError(err) ? err : ioError('write', file, err);
-    });
-    const handle = await fs.open(file, 'r');
-    const stat = await handle.stat().finally(() => handle.close());
-    return { file, digest: gzipHash.digester.digest(), size: stat.size, mtimeMs: stat.mtimeMs, tarDigest: tarHash.digester.digest(), remove };
-  } catch (err) {
-    await remove();
-    if (opts.signal?.aborted) throw new RegctlError('REGCTL_ABORTED', 'interrupted', { cause: err });
-    throw err;
-  }
 }

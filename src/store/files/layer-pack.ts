@@ -6,18 +6,16 @@
 // fixed (layer-compression.ts). A directory's hard links become tar links to the first name seen.
 // A tar keeps its author's order (sorting would mean staging it whole); its names are normalised
 // under DEST and one that climbs out of DEST is refused.
-import { createReadStream, createWriteStream, promises as fs, type Stats } from 'node:fs';
-import os from 'node:os';
+import { createReadStream, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
-import { extract, pack, type Header, type Pack } from 'tar-stream';
+import { createGunzip } from 'node:zlib';
+import { extract, type Pack } from 'tar-stream';
 import { RegctlError, isRegctlError } from '../../errors.js';
-import { createDigester, type Digester } from '../../oci/digest.js';
-import { fixedHeader } from '../archive/layer-compression.js';
 import { ioError } from '../layout/layout-fs.js';
 import type { HashedFile } from './file-blob.js';
+import { addEntry, writeTarGzip, type TarEntry } from './tar-gzip-file.js';
 
 export interface LayerPackOptions {
   /** Where entries land in the image: an absolute POSIX path, default '/'. */
@@ -37,25 +35,6 @@ export interface PackedLayer extends HashedFile {
   remove(): Promise<void>;
 }
 
-type Entry = Partial<Header> & { name: string };
-
-class Hashing extends Transform {
-  constructor(readonly digester: Digester) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.digester.update(chunk);
-    done(null, chunk);
-  }
-}
-
-function addEntry(p: Pack, header: Entry, body?: Readable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const entry = p.entry(header, (err) => (err ? reject(err) : resolve()));
-    if (body) pipeline(body, entry).catch(reject);
-  });
-}
-
 /** `name` (relative, slash-separated) under `dest`, without a leading slash. */
 const under = (dest: string, name: string) => path.posix.join(dest, name).replace(/^\/+/, '');
 
@@ -73,7 +52,7 @@ function tarName(file: string, name: string, dest: string): string {
 
 class Stamp {
   constructor(private readonly opts: LayerPackOptions) {}
-  header(name: string, mode: number, mtime: Date): Entry {
+  header(name: string, mode: number, mtime: Date): TarEntry {
     const { uid, gid } = this.opts.owner ?? { uid: 0, gid: 0 };
     return { name, mode: mode & 0o7777, mtime: this.opts.mtime ?? mtime, uid, gid, uname: '', gname: '' };
   }
@@ -168,7 +147,7 @@ async function copyTarEntries(p: Pack, file: string, dest: string, stamp: Stamp,
         entry.resume();
         continue;
       }
-      const header: Entry = { ...stamp.header(h.type === 'directory' ? `${name}/` : name, h.mode ?? 0o644, h.mtime ?? new Date(0)), type: h.type ?? 'file' };
+      const header: TarEntry = { ...stamp.header(h.type === 'directory' ? `${name}/` : name, h.mode ?? 0o644, h.mtime ?? new Date(0)), type: h.type ?? 'file' };
       if (h.type === 'link') header.linkname = tarName(file, h.linkname ?? '', dest);
       else if (h.type === 'symlink') header.linkname = h.linkname ?? '';
       if (h.type === 'character-device' || h.type === 'block-device') Object.assign(header, { devmajor: h.devmajor ?? 0, devminor: h.devminor ?? 0 });
@@ -197,36 +176,9 @@ export async function packLayer(source: string, opts: LayerPackOptions = {}): Pr
     throw ioError('read', source, err);
   });
   if (!info.isDirectory() && !info.isFile()) throw new RegctlError('REGCTL_IO', `cannot add ${source} as a layer: not a directory or a tar file`);
-  const tmpRoot = opts.tmpDir ?? os.tmpdir();
-  const tempDir = await fs.mkdtemp(path.join(tmpRoot, 'regctl-layer-')).catch((err: unknown) => {
-    throw ioError('create a temp directory in', tmpRoot, err);
-  });
-  const remove = () => fs.rm(tempDir, { recursive: true, force: true });
-  const file = path.join(tempDir, 'layer.tar.gz');
-  const tarHash = new Hashing(createDigester());
-  const gzipHash = new Hashing(createDigester());
   const stamp = new Stamp(opts);
-  const p = pack();
-  try {
-    const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
-    const written = pipeline(p, tarHash, createGzip(), fixedHeader(), gzipHash, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
-    try {
-      if (info.isDirectory()) await packDirectoryEntries(p, source, dest, stamp, opts.signal);
-      else await copyTarEntries(p, source, dest, stamp, opts.signal);
-      p.finalize();
-    } catch (err) {
-      p.destroy(err as Error);
-      await written.catch(() => undefined);
-      throw err;
-    }
-    await written.catch((err: unknown) => {
-      throw isRegctlError(err) ? err : ioError('write', file, err);
-    });
-    const stat = await fs.stat(file);
-    return { file, digest: gzipHash.digester.digest(), size: stat.size, mtimeMs: stat.mtimeMs, diffId: tarHash.digester.digest(), remove };
-  } catch (err) {
-    await remove();
-    if (opts.signal?.aborted) throw new RegctlError('REGCTL_ABORTED', 'interrupted', { cause: err });
-    throw err;
-  }
+  const fill = (p: Pack) => (info.isDirectory() ? packDirectoryEntries(p, source, dest, stamp, opts.signal) : copyTarEntries(p, source, dest, stamp, opts.signal));
+  const written = await writeTarGzip(fill, { prefix: 'regctl-layer-', fileName: 'layer.tar.gz', fixedHeader: true, ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const { tarDigest, ...rest } = written;
+  return { ...rest, diffId: tarDigest };
 }
