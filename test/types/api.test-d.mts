@@ -33,6 +33,7 @@ import {
 } from 'regctl-cli';
 import type { AttachArtifactResult, ListArtifactsResult, PullArtifactResult, PushArtifactResult, ReferrerNode } from 'regctl-cli';
 import type { Descriptor, ReferrersResult } from 'regctl-cli';
+import type { AppendOptions, AppendResult } from 'regctl-cli';
 
 declare const client: RegistryClient;
 declare const signal: AbortSignal;
@@ -145,6 +146,14 @@ expectTypeOf(client.referrers).returns.resolves.toEqualTypeOf<ReferrersResult>()
 expectTypeOf<ReferrersResult['descriptors']>().toEqualTypeOf<Descriptor[]>();
 expectTypeOf<ReferrersResult['via']>().toEqualTypeOf<'api' | 'tag-schema'>();
 client.referrers('localhost:5000/a@sha256:00', { artifactType: 'x/y', signal });
+
+// append: layers from directories or tars on a base, typed options and result.
+expectTypeOf(client.append).returns.resolves.toEqualTypeOf<AppendResult>();
+expectTypeOf<AppendResult['layers'][number]['diffId']>().toEqualTypeOf<string>();
+expectTypeOf<AppendOptions['timestamp']>().toEqualTypeOf<Date | undefined>();
+client.append('localhost:5000/base:1', 'oci:build:app', { layers: [{ path: 'dist', dest: '/app' }], owner: { uid: 1000, gid: 1000 }, timestamp: new Date(0), signal });
+// @ts-expect-error append needs its layers
+client.append('localhost:5000/base:1', 'localhost:5000/app:1', {});
 
 // Errors expose a stable code.
 expectTypeOf<RegctlError['code']>().toEqualTypeOf<RegctlErrorCode>();
