@@ -125,7 +125,9 @@ export function defineOps(ctx) {
       const root = path.join(work, 'out', 'buildah');
       const b = `buildah --storage-driver vfs --root ${root}/root --runroot ${root}/run`;
       const script = `set -e; c=$(${b} from -q --tls-verify=false docker://${srcRef('big')}); ${b} copy -q "$c" ${ctx.appendDir} /app; ${b} commit -q "$c" bench-appended >/dev/null; ${b} push -q --tls-verify=false bench-appended docker://${appRef}`;
-      tools.push({ name: 'buildah', prep: async () => { await wipeApp(); await rm(root, { recursive: true, force: true }); }, cmd: 'sh', args: ['-c', script], env });
+      // buildah refuses a DOCKER_CONFIG without a config.json (the bench's is empty): its own default then.
+      const { DOCKER_CONFIG: _unused, ...buildahEnv } = env;
+      tools.push({ name: 'buildah', prep: async () => { await wipeApp(); await rm(root, { recursive: true, force: true }); }, cmd: 'sh', args: ['-c', script], env: buildahEnv });
     }
     ops.push({ id: 'append-big', kind: 'append', image: 'big', bytes: 100 * 1024 * 1024, tools,
       cleanup: () => rm(path.join(work, 'out'), { recursive: true, force: true }) });
