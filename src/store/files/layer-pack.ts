@@ -50,11 +50,33 @@ function tarName(file: string, name: string, dest: string): string {
   return normal === '.' ? under(dest, '') : under(dest, normal);
 }
 
+// tar-stream writes ids in 6 octal digits (beyond, 0o777777 without a word) and seconds through a
+// 32-bit int (a time past 2038 or before 1970 comes out garbled). Beyond those, as Go's
+// archive/tar does: the field holds what fits and a PAX record the value, which readers prefer.
+const MAX_ID = 0o777777;
+const MAX_SECONDS = 2 ** 31 - 1;
+
 class Stamp {
   constructor(private readonly opts: LayerPackOptions) {}
   header(name: string, mode: number, mtime: Date): TarEntry {
     const { uid, gid } = this.opts.owner ?? { uid: 0, gid: 0 };
-    return { name, mode: mode & 0o7777, mtime: this.opts.mtime ?? mtime, uid, gid, uname: '', gname: '' };
+    const when = this.opts.mtime ?? mtime;
+    const seconds = Math.floor(when.getTime() / 1000);
+    const pax: Record<string, string> = {};
+    if (uid > MAX_ID) pax.uid = String(uid);
+    if (gid > MAX_ID) pax.gid = String(gid);
+    const fits = seconds >= 0 && seconds <= MAX_SECONDS;
+    if (!fits) pax.mtime = String(seconds);
+    return {
+      name,
+      mode: mode & 0o7777,
+      mtime: fits ? when : new Date(Math.min(Math.max(seconds, 0), MAX_SECONDS) * 1000),
+      uid: Math.min(uid, MAX_ID),
+      gid: Math.min(gid, MAX_ID),
+      uname: '',
+      gname: '',
+      ...(Object.keys(pax).length > 0 ? { pax } : {}),
+    };
   }
 }
 
@@ -97,10 +119,10 @@ async function walk(p: Pack, dir: string, name: string, stamp: Stamp, links: Map
   }
 }
 
-async function packDirectoryEntries(p: Pack, dir: string, dest: string, stamp: Stamp, signal: AbortSignal | undefined): Promise<void> {
+/** `info`: the directory as stat (not lstat) saw it, so a source given as a link to one gets its mode. */
+async function packDirectoryEntries(p: Pack, dir: string, info: Stats, dest: string, stamp: Stamp, signal: AbortSignal | undefined): Promise<void> {
   const root = under(dest, '');
   if (root !== '') {
-    const info = await lstat(dir);
     await addEntry(p, { ...stamp.header(`${root}/`, info.mode, info.mtime), type: 'directory' });
   }
   await walk(p, dir, root, stamp, new Map(), signal);
@@ -124,6 +146,16 @@ async function openTar(file: string): Promise<Readable> {
 
 const KEPT_TYPES = new Set(['file', 'directory', 'symlink', 'link', 'character-device', 'block-device', 'fifo', 'contiguous-file']);
 
+/**
+ * GNU sparse files (type S, or PAX GNU.sparse.*), volume labels, dump directories and other
+ * types tar-stream cannot name: their data is no file's bytes, so copying it would be wrong.
+ */
+function unsupported(file: string, name: string, what: string): RegctlError {
+  return new RegctlError('REGCTL_UNSUPPORTED', `cannot add ${file} as a layer: entry ${JSON.stringify(name)} is ${what}, which regctl does not copy`, {
+    hint: 'repack the tar without it (GNU tar: without --sparse, --label or --listed-incremental)',
+  });
+}
+
 /** The tar at `file`, entry by entry in its order, headers rewritten. */
 async function copyTarEntries(p: Pack, file: string, dest: string, stamp: Stamp, signal: AbortSignal | undefined): Promise<void> {
   const ex = extract();
@@ -138,7 +170,11 @@ async function copyTarEntries(p: Pack, file: string, dest: string, stamp: Stamp,
       signal?.throwIfAborted();
       count++;
       const h = entry.header;
-      if (!KEPT_TYPES.has(h.type ?? 'file')) {
+      if (h.type === null || h.type === undefined) throw unsupported(file, h.name, 'of an unknown tar type');
+      if (Object.keys(h.pax ?? {}).some((k) => k.startsWith('GNU.sparse.'))) throw unsupported(file, h.name, 'a GNU sparse file');
+      // PAX records are not copied: atime/ctime vary by machine, and tar-stream decodes values as
+      // UTF-8, which would corrupt binary xattrs (SCHILY.xattr.security.capability).
+      if (!KEPT_TYPES.has(h.type)) {
         entry.resume();
         continue;
       }
@@ -147,7 +183,7 @@ async function copyTarEntries(p: Pack, file: string, dest: string, stamp: Stamp,
         entry.resume();
         continue;
       }
-      const header: TarEntry = { ...stamp.header(h.type === 'directory' ? `${name}/` : name, h.mode ?? 0o644, h.mtime ?? new Date(0)), type: h.type ?? 'file' };
+      const header: TarEntry = { ...stamp.header(h.type === 'directory' ? `${name}/` : name, h.mode ?? 0o644, h.mtime ?? new Date(0)), type: h.type };
       if (h.type === 'link') header.linkname = tarName(file, h.linkname ?? '', dest);
       else if (h.type === 'symlink') header.linkname = h.linkname ?? '';
       if (h.type === 'character-device' || h.type === 'block-device') Object.assign(header, { devmajor: h.devmajor ?? 0, devminor: h.devminor ?? 0 });
@@ -171,13 +207,14 @@ async function copyTarEntries(p: Pack, file: string, dest: string, stamp: Stamp,
 
 /** Packs `source` (a directory, or a tar / tar.gz file) as one gzip'd layer in a temp file. */
 export async function packLayer(source: string, opts: LayerPackOptions = {}): Promise<PackedLayer> {
-  const dest = path.posix.normalize(opts.dest ?? '/');
+  // '/app/' as '/app': a trailing slash would double the root entry's (`app//`).
+  const dest = path.posix.normalize(opts.dest ?? '/').replace(/(.)\/+$/, '$1');
   const info = await fs.stat(source).catch((err: unknown) => {
     throw ioError('read', source, err);
   });
   if (!info.isDirectory() && !info.isFile()) throw new RegctlError('REGCTL_IO', `cannot add ${source} as a layer: not a directory or a tar file`);
   const stamp = new Stamp(opts);
-  const fill = (p: Pack) => (info.isDirectory() ? packDirectoryEntries(p, source, dest, stamp, opts.signal) : copyTarEntries(p, source, dest, stamp, opts.signal));
+  const fill = (p: Pack) => (info.isDirectory() ? packDirectoryEntries(p, source, info, dest, stamp, opts.signal) : copyTarEntries(p, source, dest, stamp, opts.signal));
   const written = await writeTarGzip(fill, { prefix: 'regctl-layer-', fileName: 'layer.tar.gz', fixedHeader: true, ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   const { tarDigest, ...rest } = written;
   return { ...rest, diffId: tarDigest };

@@ -70,6 +70,9 @@ export async function writeTarGzip(fill: (p: Pack) => Promise<void>, opts: TarGz
     const written = opts.fixedHeader
       ? pipeline(p, tarHash, createGzip(), fixedHeader(), gzipHash, out, ...signal)
       : pipeline(p, tarHash, createGzip(), gzipHash, out, ...signal);
+    // An abort or a write error can settle `written` while `fill` still awaits the disk; without
+    // a handler by then Node reports an unhandled rejection and exits. It is awaited below.
+    written.catch(() => undefined);
     try {
       await fill(p);
       p.finalize();

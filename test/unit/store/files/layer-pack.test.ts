@@ -116,3 +116,101 @@ describe('packLayer', () => {
     await expect(packLayer(dir)).rejects.toMatchObject({ code: 'REGCTL_IO', message: expect.stringContaining('pipe') });
   });
 });
+
+/** `tar` with the first header's type flag set to `flag` (and its checksum redone). */
+function retyped(tar: Buffer, flag: string): Buffer {
+  const out = Buffer.from(tar);
+  out[156] = flag.charCodeAt(0);
+  let sum = 8 * 32;
+  for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += out[i]!;
+  out.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return out;
+}
+
+async function headers(file: string): Promise<Headers[]> {
+  const { extract } = await import('tar-stream');
+  const ex = extract();
+  const out: Headers[] = [];
+  const done = (async () => {
+    for await (const e of ex) {
+      out.push(e.header);
+      e.resume();
+    }
+  })();
+  ex.end(gunzipSync(await readFile(file)));
+  await done;
+  return out;
+}
+type Headers = import('tar-stream').Header;
+
+describe('packLayer edge cases', () => {
+  const temps = async () => (await readdir(tmp)).filter((f) => f.startsWith('regctl-layer-'));
+
+  it('a tar entry of a type it cannot copy (GNU sparse, volume label, PAX sparse) is refused, not left hanging', async () => {
+    const before = await temps();
+    const plain = await layerTar([{ name: 'v', content: 'abc' }, { name: 'w', content: 'w' }]);
+    for (const flag of ['S', 'V']) {
+      const file = path.join(tmp, `typed-${flag}.tar`);
+      await writeFile(file, retyped(plain, flag));
+      await expect(packLayer(file, { tmpDir: tmp })).rejects.toMatchObject({ code: 'REGCTL_UNSUPPORTED', message: expect.stringContaining('"v"') });
+    }
+    const { pack } = await import('tar-stream');
+    const p = pack();
+    p.entry({ name: 'sparse', pax: { 'GNU.sparse.major': '1', 'GNU.sparse.minor': '0' } }, 'x');
+    p.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of p) chunks.push(c as Buffer);
+    const file = path.join(tmp, 'pax-sparse.tar');
+    await writeFile(file, Buffer.concat(chunks));
+    await expect(packLayer(file, { tmpDir: tmp })).rejects.toMatchObject({ code: 'REGCTL_UNSUPPORTED', message: expect.stringContaining('sparse') });
+    expect(await temps()).toEqual(before);
+  });
+
+  it('owner ids and times beyond the ustar fields are written as PAX records, the fields clamped', async () => {
+    const dir = path.join(tmp, 'big-ids');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'x'), 'x');
+    const later = new Date('2040-01-01T00:00:00Z');
+    const layer = await packLayer(dir, { owner: { uid: 300_000, gid: 7 }, mtime: later });
+    try {
+      const [h] = await headers(layer.file);
+      expect([h!.name, h!.uid, h!.gid, h!.mtime!.getTime()]).toEqual(['x', 0o777777, 7, (2 ** 31 - 1) * 1000]);
+      expect(h!.pax).toEqual({ path: 'x', uid: '300000', mtime: String(later.getTime() / 1000) });
+    } finally {
+      await layer.remove();
+    }
+    const early = await packLayer(dir, { mtime: new Date(-1000) });
+    try {
+      const [h] = await headers(early.file);
+      expect([h!.mtime!.getTime(), (h!.pax as Record<string, string> | undefined)?.mtime]).toEqual([0, '-1']);
+    } finally {
+      await early.remove();
+    }
+  });
+
+  it('an abort while packing is REGCTL_ABORTED, with no unhandled rejection and no temp dir left', async () => {
+    const dir = path.join(tmp, 'to-abort');
+    await mkdir(dir);
+    for (let i = 0; i < 20; i++) await writeFile(path.join(dir, `f${i}`), Buffer.alloc(50_000, i));
+    const before = await temps();
+    await expect(packLayer(dir, { tmpDir: tmp, signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'REGCTL_ABORTED' });
+    // Let a stray rejection surface before the test ends (vitest fails the run on one).
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await temps()).toEqual(before);
+  });
+
+  it('a source that is a link to a directory: DEST gets the directory\'s mode; a DEST with a trailing slash names it once', async () => {
+    const real = path.join(tmp, 'real-dir');
+    await mkdir(real);
+    await chmod(real, 0o750);
+    await writeFile(path.join(real, 'f'), 'f');
+    await chmod(path.join(real, 'f'), 0o644);
+    await symlink(real, path.join(tmp, 'dir-link'));
+    const layer = await packLayer(path.join(tmp, 'dir-link'), { dest: '/app/' });
+    try {
+      expect((await headers(layer.file)).map((h) => [h.name, h.type, h.mode! & 0o7777])).toEqual([['app/', 'directory', 0o750], ['app/f', 'file', 0o644]]);
+    } finally {
+      await layer.remove();
+    }
+  });
+});
